@@ -1,0 +1,54 @@
+"""The navigation menu: one entry per capability area, shown by permission.
+
+Areas that later releases fill are listed as "coming" so staff see the whole map; they link
+nowhere until they exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    icon: str
+    url_name: str | None = None
+    permission: str | None = None
+
+
+NAV = (
+    NavItem("工作台", "speedometer2", "home"),
+    NavItem("客户查询", "telephone", "customers:lookup", "customers.view_customer"),
+    NavItem("客户档案", "people", "customers:customer_list", "customers.view_customer"),
+    NavItem("房屋资料", "building", "customers:unit_list", "customers.view_unit"),
+    NavItem("组织架构", "diagram-3", "org:staff_list", "org.view_staff"),
+    NavItem("工作日历", "calendar3", "calendars:calendar", "calendars.view_calendarday"),
+    NavItem("工单服务", "card-checklist"),
+    NavItem("回访与满意度", "chat-heart"),
+    NavItem("排班考勤", "clock-history"),
+    NavItem("奖惩与绩效", "award"),
+    NavItem("物业运营", "key"),
+    NavItem("统计报表", "bar-chart"),
+    NavItem("知识库", "book"),
+)
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = []
+    for item in NAV:
+        if item.permission and not user.has_perm(item.permission):
+            continue
+        url = reverse(item.url_name) if item.url_name else None
+        active = bool(url) and (
+            request.path == url if url == "/" else request.path.startswith(url)
+        )
+        items.append({"label": item.label, "icon": item.icon, "url": url, "active": active})
+    from kefu.notifications.services import unread_count
+
+    return {"nav_items": items, "unread_notifications": unread_count(user)}

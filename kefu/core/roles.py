@@ -1,0 +1,187 @@
+"""Roles (岗位) as Django groups with their permissions.
+
+The role catalog is data: each role names the model permissions it grants. ``sync_roles``
+makes the groups match this catalog exactly and runs after every ``migrate``; an administrator
+may add further groups of their own in the admin. Scope: every role is limited to the projects
+of its staff record unless it grants ``org.access_all_projects``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps as global_apps
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    name: str  # the group name shown everywhere (Chinese)
+    description: str
+    permissions: tuple[str, ...]
+
+
+def _crud(app_model: str, *actions: str) -> tuple[str, ...]:
+    app, model = app_model.split(".")
+    return tuple(f"{app}.{action}_{model}" for action in actions)
+
+
+VIEW_ORG = (
+    *_crud("org.organisation", "view"),
+    *_crud("org.project", "view"),
+    *_crud("org.department", "view"),
+    *_crud("org.staff", "view"),
+)
+VIEW_PREMISES = (
+    *_crud("customers.building", "view"),
+    *_crud("customers.floor", "view"),
+    *_crud("customers.unit", "view"),
+)
+VIEW_CUSTOMERS = (
+    *_crud("customers.customer", "view"),
+    *_crud("customers.customerunit", "view"),
+    *_crud("customers.emergencycontact", "view"),
+)
+EDIT_CUSTOMERS = (
+    *_crud("customers.customer", "add", "change"),
+    *_crud("customers.customerunit", "add", "change"),
+    *_crud("customers.emergencycontact", "add", "change", "delete"),
+    "customers.reveal_personal_data",
+)
+VIEW_CALENDAR = (
+    *_crud("calendars.calendarday", "view"),
+    *_crud("calendars.businesshours", "view"),
+)
+INBOX = (*_crud("notifications.notification", "view"),)
+BASE = VIEW_ORG + VIEW_CALENDAR + INBOX
+
+SUPERVISION = (
+    *_crud("customers.unit", "change"),
+    *_crud("customers.customer", "delete"),
+    *_crud("customers.customerunit", "delete"),
+    *_crud("customers.personaldatareveal", "view"),
+    "customers.import_customers",
+    "customers.export_customers",
+    *_crud("auditlog.logentry", "view"),
+)
+PREMISES_ADMIN = (
+    *_crud("customers.building", "add", "change", "delete"),
+    *_crud("customers.floor", "add", "change", "delete"),
+    *_crud("customers.unit", "add", "change", "delete"),
+)
+CALENDAR_ADMIN = (
+    *_crud("calendars.calendarday", "add", "change", "delete"),
+    *_crud("calendars.businesshours", "add", "change", "delete"),
+)
+ORG_ADMIN = (
+    *_crud("org.organisation", "add", "change"),
+    *_crud("org.project", "add", "change", "delete"),
+    *_crud("org.department", "add", "change", "delete"),
+    *_crud("org.staff", "add", "change", "delete"),
+    *_crud("auth.user", "view", "add", "change"),
+    *_crud("auth.group", "view"),
+    *_crud("core.jobrecord", "view"),
+    "org.access_all_projects",
+)
+
+ROLES: tuple[Role, ...] = (
+    Role(
+        "cs_agent",
+        "客服专员",
+        "接听来电来访、建立客户档案、查询客户",
+        BASE + VIEW_PREMISES + VIEW_CUSTOMERS + EDIT_CUSTOMERS,
+    ),
+    Role(
+        "front_desk",
+        "前台",
+        "来访接待、登记，查询客户",
+        BASE + VIEW_PREMISES + VIEW_CUSTOMERS + EDIT_CUSTOMERS,
+    ),
+    Role(
+        "cs_supervisor",
+        "客服主管",
+        "本项目客服管理：监控、审核、导入导出、查看审计",
+        BASE + VIEW_PREMISES + VIEW_CUSTOMERS + EDIT_CUSTOMERS + SUPERVISION,
+    ),
+    Role(
+        "cs_manager",
+        "客服经理",
+        "全部项目的客服管理、房产资料与日历设置",
+        BASE
+        + VIEW_PREMISES
+        + VIEW_CUSTOMERS
+        + EDIT_CUSTOMERS
+        + SUPERVISION
+        + PREMISES_ADMIN
+        + CALENDAR_ADMIN
+        + ("org.access_all_projects", *_crud("core.jobrecord", "view")),
+    ),
+    Role(
+        "technician",
+        "维修工程师",
+        "接单维修；可查看房屋与客户（个人信息遮蔽）",
+        BASE + VIEW_PREMISES + VIEW_CUSTOMERS,
+    ),
+    Role("department_staff", "部门员工", "其他部门接收联络单与工单", BASE + VIEW_PREMISES),
+    Role(
+        "key_custodian",
+        "钥匙保管员",
+        "钥匙保管与借用登记",
+        BASE + VIEW_PREMISES + VIEW_CUSTOMERS,
+    ),
+    Role(
+        "archive_custodian",
+        "档案管理员",
+        "档案保管与借阅登记（可查看证件信息，留痕）",
+        BASE + VIEW_PREMISES + VIEW_CUSTOMERS + ("customers.reveal_personal_data",),
+    ),
+    Role(
+        "administrator",
+        "系统管理员",
+        "组织架构、用户与角色、日历、系统设置",
+        BASE
+        + VIEW_PREMISES
+        + VIEW_CUSTOMERS
+        + EDIT_CUSTOMERS
+        + SUPERVISION
+        + PREMISES_ADMIN
+        + CALENDAR_ADMIN
+        + ORG_ADMIN,
+    ),
+)
+ROLE_BY_CODE = {role.code: role for role in ROLES}
+
+
+def sync_roles(apps=global_apps, verbosity: int = 0) -> list[str]:
+    """Create or update every role's group so it holds exactly the catalog's permissions."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, apps=apps)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    wanted = {p for role in ROLES for p in role.permissions}
+    by_name = {}
+    for perm in Permission.objects.select_related("content_type"):
+        by_name[f"{perm.content_type.app_label}.{perm.codename}"] = perm
+    missing = sorted(wanted - by_name.keys())
+    if missing:
+        raise LookupError(f"Role catalog names unknown permissions: {', '.join(missing)}")
+    names = []
+    for role in ROLES:
+        group, _created = Group.objects.get_or_create(name=role.name)
+        group.permissions.set([by_name[p] for p in role.permissions])
+        names.append(role.name)
+    return names
+
+
+def sync_roles_after_migrate(sender, app_config=None, using="default", apps=global_apps, **kw):
+    if not global_apps.is_installed("kefu.notifications"):
+        return
+    try:
+        apps.get_model("notifications", "Notification")
+    except LookupError:
+        return  # migrating part of the way: the later apps' tables are not there yet
+    sync_roles(apps=global_apps)
+
+

@@ -1,0 +1,8 @@
+"""WSGI entry point (waitress in `kefu serve`, any WSGI server in production)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+application = get_wsgi_application()
