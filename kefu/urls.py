@@ -23,14 +23,19 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="core/login.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="core/login.html", redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("system/", core_views.system_status, name="system_status"),
-    path("audit/<str:app_label>/<str:model>/<int:pk>/", core_views.audit_history,
-         name="audit_history"),
+    path(
+        "audit/<str:app_label>/<str:model>/<int:pk>/",
+        core_views.audit_history,
+        name="audit_history",
+    ),
     path("org/", include("kefu.org.urls")),
     path("customers/", include("kefu.customers.urls")),
     path("calendars/", include("kefu.calendars.urls")),

@@ -29,13 +29,40 @@ SOURCE_LABELS = {
 }
 
 
+# Stamps and derived columns that say nothing about who changed what.
+UNTRACKED_FIELDS = ("created", "last_updated", "search_text")
+_pending: list[tuple[type[models.Model], dict[str, Any]]] = []
+
+
 def register(model: type[models.Model] | None = None, **options: Any):
     """Put a model under the audit trail; a class decorator, bare or with auditlog options
-    (``@register(mask_fields=["id_number"])``)."""
+    (``@register(mask_fields=["id_number"])``). Registration completes in ``register_pending``
+    once every model is loaded, so reverse relations can be left out of the diffs."""
     if model is None:
         return lambda cls: register(cls, **options)
-    auditlog.register(model, **options)
+    _pending.append((model, options))
     return model
+
+
+def register_pending() -> None:
+    """Called from the core app's ``ready()``: track each model's own columns only."""
+    while _pending:
+        model, options = _pending.pop(0)
+        reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
+        exclude = [*options.pop("exclude_fields", []), *UNTRACKED_FIELDS, *reverse]
+        if "mask_fields" in options:
+            options.setdefault("mask_callable", "kefu.core.audit.mask_value")
+        auditlog.register(model, exclude_fields=exclude, **options)
+
+
+def mask_value(value: Any) -> str:
+    """How masked fields (phones, ID numbers) appear in the audit trail (R-SEC-01)."""
+    from kefu.core.validators import is_valid_phone, mask_id_number, mask_phone
+
+    text = "" if value in (None, "None") else str(value)
+    if not text:
+        return "—"
+    return mask_phone(text) if is_valid_phone(text) else mask_id_number(text)
 
 
 class AuditContextMiddleware(AuditlogMiddleware):

@@ -38,13 +38,17 @@ def recorded_job(name: str) -> Callable[[Callable[[], str]], Callable[[], str]]:
                     outcome = fn()
             except Exception as exc:
                 JobRecord.objects.filter(name=name).update(
-                    status=JobRecord.Status.FAILED, finished=timezone.now(),
-                    runs=F("runs") + 1, detail=f"{type(exc).__name__}: {exc}"[:2000],
+                    status=JobRecord.Status.FAILED,
+                    finished=timezone.now(),
+                    runs=F("runs") + 1,
+                    detail=f"{type(exc).__name__}: {exc}"[:2000],
                 )
                 log.exception("job %s failed", name)
                 raise
             JobRecord.objects.filter(name=name).update(
-                status=JobRecord.Status.OK, finished=timezone.now(), runs=F("runs") + 1,
+                status=JobRecord.Status.OK,
+                finished=timezone.now(),
+                runs=F("runs") + 1,
                 detail=outcome,
             )
             return outcome

@@ -38,16 +38,14 @@ NAV = (
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
+    if user is None or not user.is_authenticated or getattr(request, "htmx", False):
+        return {}  # htmx partials never render the menu
     items = []
     for item in NAV:
         if item.permission and not user.has_perm(item.permission):
             continue
         url = reverse(item.url_name) if item.url_name else None
-        active = bool(url) and (
-            request.path == url if url == "/" else request.path.startswith(url)
-        )
+        active = bool(url) and (request.path == url if url == "/" else request.path.startswith(url))
         items.append({"label": item.label, "icon": item.icon, "url": url, "active": active})
     from kefu.notifications.services import unread_count
 

@@ -183,5 +183,3 @@ def sync_roles_after_migrate(sender, app_config=None, using="default", apps=glob
     except LookupError:
         return  # migrating part of the way: the later apps' tables are not there yet
     sync_roles(apps=global_apps)
-
-

@@ -57,7 +57,9 @@ def home(request):
                 row["project"]: row
                 for row in Customer.objects.filter(project__in=projects, is_active=True)
                 .values("project")
-                .annotate(customers=Count("id"), key_accounts=Count("id", filter=Q(is_key_account=True)))
+                .annotate(
+                    customers=Count("id"), key_accounts=Count("id", filter=Q(is_key_account=True))
+                )
             }
         ctx["project_stats"] = [
             {"project": p, **unit_stats.get(p.pk, {}), **customer_stats.get(p.pk, {})}
@@ -68,10 +70,9 @@ def home(request):
     if user.has_perm("customers.view_personaldatareveal"):
         from kefu.customers.models import PersonalDataReveal
 
-        ctx["recent_reveals"] = (
-            PersonalDataReveal.objects.restrict(user)
-            .select_related("user", "customer")[:8]
-        )
+        ctx["recent_reveals"] = PersonalDataReveal.objects.restrict(user).select_related(
+            "user", "customer"
+        )[:8]
     if user.has_perm("core.view_jobrecord"):
         ctx["jobs"] = JobRecord.objects.all()
     return render(request, "core/home.html", ctx)
@@ -93,11 +94,16 @@ def _scoped_log_entries(user):
 def system_status(request):
     jobs = JobRecord.objects.all()
     beat = jobs.filter(name="heartbeat").first()
-    stale = beat is None or beat.finished is None or (
-        timezone.now() - beat.finished
-    ).total_seconds() > 180
-    return render(request, "core/system_status.html",
-                  {"jobs": jobs, "heartbeat": beat, "heartbeat_stale": stale})
+    stale = (
+        beat is None
+        or beat.finished is None
+        or (timezone.now() - beat.finished).total_seconds() > 180
+    )
+    return render(
+        request,
+        "core/system_status.html",
+        {"jobs": jobs, "heartbeat": beat, "heartbeat_stale": stale},
+    )
 
 
 @login_required
@@ -115,25 +121,33 @@ def audit_history(request, app_label: str, model: str, pk: int):
     if obj is None:
         raise Http404
     entries = LogEntry.objects.get_for_object(obj).select_related("actor")
-    return render(request, "core/audit_history.html", {
-        "object": obj, "entries": entries, "sources": SOURCE_LABELS,
-        "model_name": model_cls._meta.verbose_name,
-    })
+    return render(
+        request,
+        "core/audit_history.html",
+        {
+            "object": obj,
+            "entries": entries,
+            "sources": SOURCE_LABELS,
+            "model_name": model_cls._meta.verbose_name,
+        },
+    )
 
 
 @extend_schema(exclude=True)
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def api_root(request, format=None):
-    return Response({
-        "org": reverse("org-api:api-root", request=request, format=format),
-        "customers": reverse("customers-api:api-root", request=request, format=format),
-        "calendars": reverse("calendars-api:api-root", request=request, format=format),
-        "notifications": reverse("notifications-api:api-root", request=request, format=format),
-        "audit": reverse("audit-api:api-root", request=request, format=format),
-        "schema": reverse("api-schema", request=request, format=format),
-        "docs": reverse("api-docs", request=request, format=format),
-    })
+    return Response(
+        {
+            "org": reverse("org-api:api-root", request=request, format=format),
+            "customers": reverse("customers-api:api-root", request=request, format=format),
+            "calendars": reverse("calendars-api:api-root", request=request, format=format),
+            "notifications": reverse("notifications-api:api-root", request=request, format=format),
+            "audit": reverse("audit-api:api-root", request=request, format=format),
+            "schema": reverse("api-schema", request=request, format=format),
+            "docs": reverse("api-docs", request=request, format=format),
+        }
+    )
 
 
 class ObtainTokenView(ObtainAuthToken):

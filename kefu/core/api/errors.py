@@ -15,7 +15,6 @@ from django.db import IntegrityError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 MESSAGES = {
@@ -38,11 +37,13 @@ def error_body(code: str, errors: dict[str, Any] | None = None, message: str = "
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(as_serializer_error(exc))
+        from kefu.core.api.serializers import django_error_detail
+
+        exc = exceptions.ValidationError(django_error_detail(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, IntegrityError):
         return Response(error_body("conflict"), status=status.HTTP_409_CONFLICT)
 

@@ -9,8 +9,15 @@ from rest_framework.exceptions import PermissionDenied
 from kefu.core.audit import attribute_request_user
 from kefu.core.permissions import can_use_project
 
-ACTION_FOR_METHOD = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add",
-                     "PUT": "change", "PATCH": "change", "DELETE": "delete"}
+ACTION_FOR_METHOD = {
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "POST": "add",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
+}
 
 
 class KefuViewSetMixin:
@@ -25,21 +32,25 @@ class KefuViewSetMixin:
         super().initial(request, *args, **kwargs)
         attribute_request_user(request.user)
 
+    read_only_actions: tuple[str, ...] = ()
+
     def get_queryset(self):
         action = ACTION_FOR_METHOD.get(self.request.method, "view")
+        if getattr(self, "action", None) in self.read_only_actions:
+            action = "view"
         return super().get_queryset().restrict(self.request.user, action)
 
     def _check_scope(self, instance) -> None:
         scope = getattr(type(instance), "project_scope", None)
         if scope is None:
             return
-        project_id = instance
+        value = instance
         for part in scope.split("__"):
-            project_id = getattr(project_id, part, None)
-            if project_id is None:
+            value = getattr(value, part, None)
+            if value is None:
                 break
-        pid = getattr(project_id, "pk", None)
-        if not can_use_project(self.request.user, pid):
+        project_id = getattr(value, "pk", value)
+        if not can_use_project(self.request.user, project_id):
             raise PermissionDenied("该项目不在您的权限范围内。")
 
     def perform_create(self, serializer):

@@ -9,8 +9,9 @@ from kefu.core.audit import attribute_request_user
 
 
 class LogEntryFilter(django_filters.FilterSet):
-    object_type = django_filters.CharFilter(method="filter_object_type",
-                                            help_text="app_label.model, e.g. customers.customer")
+    object_type = django_filters.CharFilter(
+        method="filter_object_type", help_text="app_label.model, e.g. customers.customer"
+    )
     object_pk = django_filters.CharFilter()
     actor = django_filters.CharFilter(field_name="actor__username")
     since = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="gte")
