@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.audit import register
@@ -60,6 +61,9 @@ class Project(KefuModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("org:project_detail", args=[self.pk])
+
 
 @register
 class Department(KefuModel):
@@ -110,13 +114,27 @@ class Department(KefuModel):
         return f"{self.project.name} · {self.name}" if self.project_id else self.name
 
     def clean(self) -> None:
-        if self.project_id and self.organisation_id and (
-            self.project.organisation_id != self.organisation_id
+        errors = {}
+        if (
+            self.project_id
+            and self.organisation_id
+            and (self.project.organisation_id != self.organisation_id)
         ):
-            raise ValidationError({"project": _("项目不属于该公司。")})
+            errors["project"] = _("项目不属于该公司。")
+        if (
+            self.head_id
+            and self.organisation_id
+            and (self.head.department.organisation_id != self.organisation_id)
+        ):
+            errors["head"] = _("负责人必须是本公司的员工。")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_absolute_url(self) -> str:
+        return reverse("org:department_detail", args=[self.pk])
 
 
-@register
+@register(m2m_fields={"extra_projects"})
 class Staff(KefuModel):
     """A staff member; every staff member who uses Kefu has a user account."""
 
@@ -135,7 +153,10 @@ class Staff(KefuModel):
     )
     position = models.CharField(_("岗位"), max_length=30)
     level = models.CharField(
-        _("职级"), max_length=20, choices=CareerLevel.choices, blank=True,
+        _("职级"),
+        max_length=20,
+        choices=CareerLevel.choices,
+        blank=True,
         help_text=_("客服人员的职业通道等级（R-WF-10）。"),
     )
     supervisor = models.ForeignKey(
@@ -176,18 +197,49 @@ class Staff(KefuModel):
             self.phone = normalize_phone(self.phone)
         if self.leave_date and self.hire_date and self.leave_date < self.hire_date:
             errors["leave_date"] = _("离职日期不能早于入职日期。")
-        if self.supervisor_id and self.pk and self.supervisor_id == self.pk:
-            errors["supervisor"] = _("直接上级不能是本人。")
-        elif self.supervisor_id and self.pk:
+        supervisor_error = self._supervisor_error()
+        if supervisor_error:
+            errors["supervisor"] = supervisor_error
+        if errors:
+            raise ValidationError(errors)
+
+    def _supervisor_error(self) -> str | None:
+        """The direct supervisor is a colleague of the same organisation and the reporting
+        lines form a tree: escalation and joint liability walk up them."""
+        if not self.supervisor_id:
+            return None
+        if self.pk and self.supervisor_id == self.pk:
+            return _("直接上级不能是本人。")
+        if self.department_id and (
+            self.supervisor.department.organisation_id != self.department.organisation_id
+        ):
+            return _("直接上级必须是同一公司的员工。")
+        if self.pk:
             seen, boss = {self.pk}, self.supervisor
             while boss is not None:
                 if boss.pk in seen:
-                    errors["supervisor"] = _("上下级关系不能形成循环。")
-                    break
+                    return _("上下级关系不能形成循环。")
                 seen.add(boss.pk)
                 boss = boss.supervisor
-        if errors:
-            raise ValidationError(errors)
+        return None
+
+    def get_absolute_url(self) -> str:
+        return reverse("org:staff_detail", args=[self.pk])
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.department.organisation
+
+    def supervisor_chain(self, limit: int = 20) -> list[Staff]:
+        """Direct supervisor first, up to the top of the reporting line."""
+        chain: list[Staff] = []
+        seen = {self.pk}
+        boss = self.supervisor
+        while boss is not None and boss.pk not in seen and len(chain) < limit:
+            chain.append(boss)
+            seen.add(boss.pk)
+            boss = boss.supervisor
+        return chain
 
     def project_ids(self) -> set[int]:
         ids = set(self.extra_projects.values_list("pk", flat=True))
