@@ -55,8 +55,10 @@ class CalendarDay(KefuModel):
     def clean(self) -> None:
         if self.date and self.kind == DayKind.MAKEUP_WORKDAY and self.date.weekday() < 5:
             raise ValidationError(
-                {"kind": _("%(date)s 是周一至周五，本来就是工作日，不能设为调休上班。")
-                 % {"date": self.date}}
+                {
+                    "kind": _("%(date)s 是周一至周五，本来就是工作日，不能设为调休上班。")
+                    % {"date": self.date}
+                }
             )
 
 
@@ -69,8 +71,12 @@ class BusinessHours(KefuModel):
     """
 
     project = models.ForeignKey(
-        "org.Project", on_delete=models.CASCADE, null=True, blank=True,
-        related_name="business_hours", verbose_name=_("项目"),
+        "org.Project",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="business_hours",
+        verbose_name=_("项目"),
     )
     start = models.TimeField(_("开始"))
     end = models.TimeField(_("结束"))
@@ -93,6 +99,4 @@ class BusinessHours(KefuModel):
         others = BusinessHours.objects.filter(project_id=self.project_id).exclude(pk=self.pk)
         for other in others:
             if self.start < other.end and other.start < self.end:
-                raise ValidationError(
-                    _("与已有营业时间 %(other)s 重叠。") % {"other": other}
-                )
+                raise ValidationError(_("与已有营业时间 %(other)s 重叠。") % {"other": other})
