@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core.querysets import RestrictedQuerySet
 
-__all__ = ["Channel", "Notification"]
+__all__ = ["Channel", "Notification", "Status"]
 
 
 class Channel(models.TextChoices):
@@ -27,12 +27,20 @@ class Status(models.TextChoices):
 
 class Notification(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
-        related_name="notifications", verbose_name=_("员工"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("员工"),
     )
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, null=True, blank=True,
-        related_name="notifications", verbose_name=_("客户"),
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("客户"),
     )
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
     address = models.CharField(_("发送地址"), max_length=200, blank=True)
@@ -69,3 +77,19 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def recipient(self):
+        """The staff user or the customer this notification is for."""
+        return self.user if self.user_id else self.customer
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    def message_text(self) -> str:
+        """The plain-text message the short channels (SMS, WeChat Work) carry."""
+        text = self.subject
+        if self.body:
+            text = f"{text}：{self.body}"
+        return text
