@@ -8,7 +8,7 @@ from a trigram GIN index (migration 0002). Results are scoped to the user's proj
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from kefu.core.validators import normalize_phone
 from kefu.customers.models import Customer, CustomerUnit
@@ -17,23 +17,46 @@ MIN_QUERY_LENGTH = 2
 
 
 def normalize_query(raw: str) -> str:
+    """Lower-cased query; a phone typed with +86, spaces or dashes becomes its digits."""
     q = (raw or "").strip()
     compact = q.replace(" ", "").replace("-", "")
-    if compact.isdigit() or compact.startswith("+86"):
-        return normalize_phone(compact)
+    if compact.startswith("+86") or (compact.isdigit() and len(compact) >= 7):
+        return normalize_phone(compact).replace("-", "")
     return q.lower()
+
+
+def query_terms(raw: str) -> list[str]:
+    """What to look for: the query as typed and, if it is digits with separators (a unit code
+    like 1-0302), the bare digits too."""
+    q = normalize_query(raw)
+    terms = [q]
+    digits = q.replace("-", "").replace(" ", "")
+    if digits != q and digits.isdigit():
+        terms.append(digits)
+    return [t for t in terms if len(t) >= MIN_QUERY_LENGTH]
+
+
+def match_query(raw: str) -> Q | None:
+    """The filter on ``search_text`` for a query, or ``None`` when it is too short."""
+    terms = query_terms(raw)
+    if not terms:
+        return None
+    match = Q()
+    for term in terms:
+        match |= Q(search_text__contains=term)
+    return match
 
 
 def search(user, raw_query: str, limit: int | None = None) -> QuerySet[Customer]:
     """Customers matching the query, with their current units prefetched (no N+1)."""
-    q = normalize_query(raw_query)
-    if len(q) < MIN_QUERY_LENGTH:
+    match = match_query(raw_query)
+    if match is None:
         return Customer.objects.none()
     limit = limit or settings.KEFU_LOOKUP_LIMIT
     links = CustomerUnit.objects.filter(end_date__isnull=True).select_related("unit")
     ids = list(
         Customer.objects.restrict(user)
-        .filter(search_text__contains=q, is_active=True)
+        .filter(match, is_active=True)
         .values_list("pk", flat=True)[:limit]
     )
     return (

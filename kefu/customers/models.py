@@ -96,7 +96,10 @@ class Floor(KefuModel):
 @register
 class Unit(KefuModel):
     project = models.ForeignKey(
-        "org.Project", on_delete=models.PROTECT, related_name="units", verbose_name=_("项目"),
+        "org.Project",
+        on_delete=models.PROTECT,
+        related_name="units",
+        verbose_name=_("项目"),
         editable=False,
     )
     building = models.ForeignKey(
@@ -108,13 +111,19 @@ class Unit(KefuModel):
     number = models.CharField(_("房号"), max_length=20)
     code = models.CharField(_("房屋编码"), max_length=50, editable=False, db_index=True)
     area = models.DecimalField(
-        _("建筑面积（㎡）"), max_digits=9, decimal_places=2, null=True, blank=True,
+        _("建筑面积（㎡）"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
-    kind = models.CharField(_("类型"), max_length=20, choices=UnitKind.choices,
-                            default=UnitKind.RESIDENCE)
-    status = models.CharField(_("状态"), max_length=20, choices=UnitStatus.choices,
-                              default=UnitStatus.VACANT)
+    kind = models.CharField(
+        _("类型"), max_length=20, choices=UnitKind.choices, default=UnitKind.RESIDENCE
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=UnitStatus.choices, default=UnitStatus.VACANT
+    )
 
     project_scope = "project"
 
@@ -143,7 +152,7 @@ class Unit(KefuModel):
         super().save(*args, **kwargs)
 
 
-@register(mask_fields=["id_number"])
+@register(mask_fields=["id_number", "phone", "phone2"])
 class Customer(KefuModel):
     project = models.ForeignKey(
         "org.Project", on_delete=models.PROTECT, related_name="customers", verbose_name=_("项目")
@@ -158,8 +167,9 @@ class Customer(KefuModel):
     )
     email = models.EmailField(_("邮箱"), blank=True)
     legal_representative = models.CharField(_("法定代表人"), max_length=30, blank=True)
-    grade = models.CharField(_("客户等级"), max_length=2, choices=CustomerGrade.choices,
-                             default=CustomerGrade.C)
+    grade = models.CharField(
+        _("客户等级"), max_length=2, choices=CustomerGrade.choices, default=CustomerGrade.C
+    )
     is_key_account = models.BooleanField(_("大客户"), default=False)
     member_segment = models.CharField(
         _("会员分群"), max_length=20, choices=MemberSegment.choices, blank=True
@@ -225,12 +235,14 @@ class Customer(KefuModel):
             Customer.objects.filter(pk=self.pk).update(search_text=text)
 
 
-@register
+@register(mask_fields=["phone"])
 class EmergencyContact(KefuModel):
     """R-CUS-01: a customer's emergency contact, who must be someone else."""
 
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="emergency_contacts",
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="emergency_contacts",
         verbose_name=_("客户"),
     )
     name = models.CharField(_("姓名"), max_length=30)
@@ -294,11 +306,7 @@ class CustomerUnit(KefuModel):
         errors = {}
         if self.end_date and self.start_date and self.end_date < self.start_date:
             errors["end_date"] = _("结束日期不能早于起始日期。")
-        if (
-            self.customer_id
-            and self.unit_id
-            and self.customer.project_id != self.unit.project_id
-        ):
+        if self.customer_id and self.unit_id and self.customer.project_id != self.unit.project_id:
             errors["unit"] = _("房屋与客户不属于同一项目。")
         if errors:
             raise ValidationError(errors)
@@ -311,14 +319,21 @@ class CustomerUnit(KefuModel):
         if self.pk:
             others = others.exclude(pk=self.pk)
         for other in others.select_related("customer"):
-            if rules.ranges_overlap(self.start_date, self.end_date, other.start_date,
-                                    other.end_date):
-                until = other.end_date or _("至今")
+            if rules.ranges_overlap(
+                self.start_date, self.end_date, other.start_date, other.end_date
+            ):
+                period = (
+                    _("%(start)s 至 %(end)s") % {"start": other.start_date, "end": other.end_date}
+                    if other.end_date
+                    else _("%(start)s 起至今") % {"start": other.start_date}
+                )
                 raise ValidationError(
-                    {"unit": _("房屋 %(unit)s 在 %(start)s 至 %(end)s 已登记业主 %(name)s，"
-                               "业主时间段不能重叠。") % {
-                        "unit": self.unit.code, "start": other.start_date, "end": until,
-                        "name": other.customer.name}}
+                    {
+                        "unit": _(
+                            "房屋 %(unit)s 在 %(period)s 已登记业主 %(name)s，业主时间段不能重叠。"
+                        )
+                        % {"unit": self.unit.code, "period": period, "name": other.customer.name}
+                    }
                 )
 
     def save(self, *args, **kwargs) -> None:
@@ -339,7 +354,9 @@ class PersonalDataReveal(models.Model):
     )
     field = models.CharField(_("字段"), max_length=20, choices=PersonalField.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("查看人"),
     )
     reason = models.CharField(_("原因"), max_length=200, blank=True)
