@@ -45,8 +45,15 @@ def navigation(request) -> dict:
         if item.permission and not user.has_perm(item.permission):
             continue
         url = reverse(item.url_name) if item.url_name else None
-        active = bool(url) and (request.path == url if url == "/" else request.path.startswith(url))
-        items.append({"label": item.label, "icon": item.icon, "url": url, "active": active})
+        items.append({"label": item.label, "icon": item.icon, "url": url, "active": False})
+    # The entry whose URL is the longest prefix of the current path is the active one.
+    matches = [i for i in items if i["url"] and _covers(i["url"], request.path)]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     from kefu.notifications.services import unread_count
 
     return {"nav_items": items, "unread_notifications": unread_count(user)}
+
+
+def _covers(url: str, path: str) -> bool:
+    return path == url if url == "/" else path.startswith(url)

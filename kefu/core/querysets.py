@@ -1,7 +1,10 @@
 """Object-level permission scoping as a queryset method (after NetBox's RestrictedQuerySet).
 
 A user sees a record when they hold the model permission for the action and the record belongs
-to one of their projects, unless a role grants ``org.access_all_projects``.
+to one of their projects, unless a role grants ``org.access_all_projects``. A model names the
+path to its project in ``project_scope``; one whose scope is more than a path (staff covering
+several projects, head-office departments) defines a ``scope_filter(allowed_ids) -> Q``
+classmethod instead.
 """
 
 from __future__ import annotations
@@ -31,4 +34,7 @@ class RestrictedQuerySet(models.QuerySet):
         allowed = project_ids_for(user)
         if allowed is None:
             return self
+        custom = getattr(self.model, "scope_filter", None)
+        if custom is not None:
+            return self.filter(custom(allowed))
         return self.filter(**{f"{scope}__in": allowed})

@@ -8,7 +8,7 @@ from a trigram GIN index (migration 0002). Results are scoped to the user's proj
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q
 
 from kefu.core.validators import normalize_phone
 from kefu.customers.models import Customer, CustomerUnit
@@ -47,11 +47,12 @@ def match_query(raw: str) -> Q | None:
     return match
 
 
-def search(user, raw_query: str, limit: int | None = None) -> QuerySet[Customer]:
-    """Customers matching the query, with their current units prefetched (no N+1)."""
+def search(user, raw_query: str, limit: int | None = None) -> list[Customer]:
+    """Customers matching the query, each with ``current_links`` (units) and ``match_label``
+    (what matched: 手机, 紧急联系人 …) so the agent sees why a caller came up."""
     match = match_query(raw_query)
     if match is None:
-        return Customer.objects.none()
+        return []
     limit = limit or settings.KEFU_LOOKUP_LIMIT
     links = CustomerUnit.objects.filter(end_date__isnull=True).select_related("unit")
     ids = list(
@@ -59,9 +60,53 @@ def search(user, raw_query: str, limit: int | None = None) -> QuerySet[Customer]
         .filter(match, is_active=True)
         .values_list("pk", flat=True)[:limit]
     )
-    return (
+    customers = list(
         Customer.objects.filter(pk__in=ids)
         .select_related("project")
-        .prefetch_related(Prefetch("unit_links", queryset=links, to_attr="current_links"))
+        .prefetch_related(
+            Prefetch("unit_links", queryset=links, to_attr="current_links"),
+            "emergency_contacts",
+        )
         .order_by("name", "pk")
     )
+    terms = query_terms(raw_query)
+    for customer in customers:
+        customer.match_label = describe_match(
+            terms,
+            name=customer.name,
+            phone=customer.phone,
+            phone2=customer.phone2,
+            contacts=[(c.name, c.phone) for c in customer.emergency_contacts.all()],
+            unit_codes=[link.unit.code for link in customer.current_links],
+        )
+    return customers
+
+
+def describe_match(
+    terms: list[str],
+    *,
+    name: str,
+    phone: str,
+    phone2: str,
+    contacts: list[tuple[str, str]],
+    unit_codes: list[str],
+) -> str:
+    """Which of a customer's details a lookup matched, in words for the agent."""
+
+    def hit(value: str) -> bool:
+        value = (value or "").lower()
+        return any(term in value for term in terms)
+
+    if hit(phone):
+        return "手机"
+    if hit(phone2):
+        return "备用电话"
+    for contact_name, contact_phone in contacts:
+        if hit(contact_phone):
+            return f"紧急联系人 {contact_name}"
+    for code in unit_codes:
+        if hit(code):
+            return f"房屋 {code}"
+    if hit(name):
+        return "姓名"
+    return "历史房屋"

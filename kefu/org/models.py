@@ -92,6 +92,12 @@ class Department(KefuModel):
 
     project_scope = "project"
 
+    @classmethod
+    def scope_filter(cls, allowed: list[int]) -> Q:
+        """A project's departments, plus head-office departments (no project), which every
+        project works with."""
+        return Q(project__in=allowed) | Q(project__isnull=True)
+
     class Meta:
         verbose_name = _("部门")
         verbose_name_plural = _("部门")
@@ -182,6 +188,17 @@ class Staff(KefuModel):
     is_active = models.BooleanField(_("在职"), default=True)
 
     project_scope = "department__project"
+
+    @classmethod
+    def scope_filter(cls, allowed: list[int]) -> Q:
+        """Staff of a project's departments, staff assigned to cover the project, and
+        head-office staff who cover no particular project."""
+        covering = cls.extra_projects.through.objects
+        return (
+            Q(department__project__in=allowed)
+            | Q(pk__in=covering.filter(project_id__in=allowed).values("staff_id"))
+            | (Q(department__project__isnull=True) & ~Q(pk__in=covering.values("staff_id")))
+        )
 
     class Meta:
         verbose_name = _("员工")

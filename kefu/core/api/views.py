@@ -7,7 +7,6 @@ from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 
 from kefu.core.audit import attribute_request_user
-from kefu.core.permissions import can_use_project
 
 ACTION_FOR_METHOD = {
     "GET": "view",
@@ -41,16 +40,11 @@ class KefuViewSetMixin:
         return super().get_queryset().restrict(self.request.user, action)
 
     def _check_scope(self, instance) -> None:
-        scope = getattr(type(instance), "project_scope", None)
-        if scope is None:
+        """After a write, the record must still be one the user may see (else roll back)."""
+        if getattr(type(instance), "project_scope", None) is None:
             return
-        value = instance
-        for part in scope.split("__"):
-            value = getattr(value, part, None)
-            if value is None:
-                break
-        project_id = getattr(value, "pk", value)
-        if not can_use_project(self.request.user, project_id):
+        visible = type(instance).objects.restrict(self.request.user, "view")
+        if not visible.filter(pk=instance.pk).exists():
             raise PermissionDenied("该项目不在您的权限范围内。")
 
     def perform_create(self, serializer):

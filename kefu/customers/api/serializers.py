@@ -114,6 +114,13 @@ class CustomerSerializer(ValidatedModelSerializer):
         return data
 
 
+class LookupResultSerializer(CustomerSerializer):
+    match = serializers.CharField(source="match_label", read_only=True, help_text="匹配到的资料")
+
+    class Meta(CustomerSerializer.Meta):
+        fields = [*CustomerSerializer.Meta.fields, "match"]
+
+
 class RevealRequestSerializer(serializers.Serializer):
     field = serializers.ChoiceField(choices=PersonalField.choices, label=_("字段"))
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200)

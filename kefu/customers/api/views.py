@@ -72,13 +72,14 @@ class CustomerViewSet(KefuModelViewSet):
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, description="电话（可部分）、姓名或房号")
         ],
-        responses=s.CustomerSerializer(many=True),
+        responses=s.LookupResultSerializer(many=True),
         description="来电查询：按部分电话号码、姓名或房屋编码查找客户，最多返回 20 条。",
     )
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def lookup(self, request):
         results = lookup.search(request.user, request.query_params.get("q", ""))
-        return Response(self.get_serializer(results, many=True).data)
+        context = self.get_serializer_context()
+        return Response(s.LookupResultSerializer(results, many=True, context=context).data)
 
     @extend_schema(
         request=s.RevealRequestSerializer,

@@ -180,7 +180,7 @@ def test_id_number_is_masked_in_the_audit_trail(api, customer):
 
 def test_lookup_endpoint(api, customer):
     r = api().get("/api/customers/customers/lookup/", {"q": "1234"})
-    assert [c["name"] for c in r.json()] == ["王建国"]
+    assert [(c["name"], c["match"]) for c in r.json()] == [("王建国", "手机")]
 
 
 def test_keyset_pagination(api, org):

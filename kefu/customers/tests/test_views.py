@@ -34,6 +34,13 @@ def test_lookup_htmx_returns_only_the_results_fragment(agent_client, customer):
 def test_lookup_by_unit_code(agent_client, customer):
     r = agent_client.get(reverse("customers:lookup"), {"q": "1-0101"})
     assert "王建国" in r.content.decode()
+    assert "匹配：房屋 1-0101" in r.content.decode()
+
+
+def test_lookup_says_when_an_emergency_contact_matched(agent_client, customer):
+    EmergencyContact.objects.create(customer=customer, name="王小明", phone="13700009999")
+    r = agent_client.get(reverse("customers:lookup"), {"q": "9999"})
+    assert "匹配：紧急联系人 王小明" in r.content.decode()
 
 
 def test_lookup_does_not_cross_projects(client, make_user, customer):

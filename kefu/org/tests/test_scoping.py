@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from kefu.org.choices import DepartmentKind
-from kefu.org.models import Project, Staff
+from kefu.org.models import Department, Project, Staff
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +168,37 @@ def test_a_write_that_leaves_the_scope_is_rolled_back(client, org, make_user):
     assert res.context["form"].non_field_errors() == ["保存后的记录将不在您的权限范围内，未保存。"]
     assert res.context.get("object") is None
     assert not Project.objects.filter(code="P9").exists()
+
+
+@pytest.fixture
+def head_office(org):
+    return {
+        "finance": Department.objects.create(
+            organisation=org["organisation"], name="财务部", kind=DepartmentKind.FINANCE
+        ),
+        "cs": Department.objects.create(
+            organisation=org["organisation"], name="客服中心", kind=DepartmentKind.CUSTOMER_SERVICE
+        ),
+    }
+
+
+def test_head_office_departments_and_their_uncommitted_staff_are_visible_to_all(
+    p1_supervisor, head_office
+):
+    accountant = Staff.objects.create(
+        employee_no="HQ01", name="总部会计", department=head_office["finance"], position="会计"
+    )
+    assert set(Staff.objects.restrict(p1_supervisor)) >= {accountant}
+    assert head_office["finance"] in set(Department.objects.restrict(p1_supervisor))
+
+
+def test_head_office_staff_covering_a_project_are_seen_only_there(org, make_user, head_office):
+    covering_p2 = Staff.objects.create(
+        employee_no="HQ02", name="金融中心主管", department=head_office["cs"], position="客服主管"
+    )
+    covering_p2.extra_projects.add(org["p2"])
+    p1_view = Staff.objects.restrict(make_user("cs_supervisor", project="P1"))
+    p2_view = Staff.objects.restrict(make_user("cs_supervisor", project="P2"))
+    assert covering_p2 not in p1_view
+    assert covering_p2 in p2_view
+    assert p2_view.filter(pk=covering_p2.pk).count() == 1  # no duplicate rows from the join

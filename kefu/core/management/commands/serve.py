@@ -8,11 +8,16 @@ SQLite queue, so one command gives a complete Kefu. With ``REDIS_URL`` set (prod
 from __future__ import annotations
 
 import logging
+import signal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 log = logging.getLogger("kefu.serve")
+
+
+def _exit(signum, frame) -> None:
+    raise SystemExit(0)
 
 
 class Command(BaseCommand):
@@ -44,6 +49,10 @@ class Command(BaseCommand):
                 check_worker_health=True,
             )
             consumer.start()
+            # The consumer took over SIGTERM/SIGINT for its own run loop, which we do not use:
+            # give them back so the whole process stops cleanly.
+            for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+                signal.signal(signum, _exit)
             self.stdout.write("后台任务已在本进程启动（SQLite 队列）。")
         self.stdout.write(
             self.style.SUCCESS(f"Kefu 已启动：http://{host}:{port}/  （Ctrl+C 停止）")
