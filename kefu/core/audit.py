@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from auditlog.context import auditlog_value, set_extra_data
@@ -65,8 +66,20 @@ def mask_value(value: Any) -> str:
     return mask_phone(text) if is_valid_phone(text) else mask_id_number(text)
 
 
+# Whether an audit context is open in this thread/task. auditlog's own contexts do not nest (an
+# inner one leaves the outer one's receiver dangling), so ``audit_context`` amends an open one.
+_context_open: ContextVar[bool] = ContextVar("kefu_audit_context_open", default=False)
+
+
 class AuditContextMiddleware(AuditlogMiddleware):
     """Attach actor, address and source (UI or API) to every change made during a request."""
+
+    def __call__(self, request):
+        token = _context_open.set(True)
+        try:
+            return super().__call__(request)
+        finally:
+            _context_open.reset(token)
 
     def get_extra_data(self, request):
         data = super().get_extra_data(request)
@@ -88,6 +101,27 @@ def attribute_request_user(user) -> None:
 
 @contextlib.contextmanager
 def audit_context(source: str, actor=None, **extra: Any) -> Iterator[None]:
-    """Attribute changes made outside a web request (commands, jobs) to a source and actor."""
-    with set_extra_data({"actor": actor, "additional_data": {"source": source, **extra}}):
-        yield
+    """Attribute changes to a source and actor: commands, jobs, or a part of a request.
+
+    Inside an open context (a web request, another ``audit_context``) the open one is amended
+    for the duration and restored afterwards; otherwise a new one is opened.
+    """
+    data = {"source": source, **extra}
+    if _context_open.get():
+        current = auditlog_value.get()
+        saved = dict(current)
+        current["additional_data"] = data
+        if actor is not None:
+            current["actor"] = actor
+        try:
+            yield
+        finally:
+            current.clear()
+            current.update(saved)
+        return
+    token = _context_open.set(True)
+    try:
+        with set_extra_data({"actor": actor, "additional_data": data}):
+            yield
+    finally:
+        _context_open.reset(token)

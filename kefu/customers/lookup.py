@@ -26,14 +26,9 @@ def normalize_query(raw: str) -> str:
 
 
 def query_terms(raw: str) -> list[str]:
-    """What to look for: the query as typed and, if it is digits with separators (a unit code
-    like 1-0302), the bare digits too."""
+    """What to look for: the normalised query, if it is long enough to be selective."""
     q = normalize_query(raw)
-    terms = [q]
-    digits = q.replace("-", "").replace(" ", "")
-    if digits != q and digits.isdigit():
-        terms.append(digits)
-    return [t for t in terms if len(t) >= MIN_QUERY_LENGTH]
+    return [q] if len(q) >= MIN_QUERY_LENGTH else []
 
 
 def match_query(raw: str) -> Q | None:
