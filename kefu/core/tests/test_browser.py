@@ -4,45 +4,18 @@ Drives Debian's Chromium (/usr/bin/chromium) with Playwright; never downloads a 
 locally when Chromium is not installed; under CI (CI=true) a missing browser fails.
 """
 
-import os
 from pathlib import Path
 
 import pytest
 
 from kefu.customers.models import Building, Customer, CustomerUnit, Floor, Unit
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI needs Debian's chromium at /usr/bin/chromium for the browser test")
-        pytest.skip("Debian's chromium is not installed")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-def test_agent_logs_in_and_finds_customer_by_phone(browser, live_server, make_user, org):
+def test_agent_logs_in_and_finds_customer_by_phone(chromium, live_server, make_user, org):
     make_user("cs_agent", username="agent1")
     building = Building.objects.create(project=org["p1"], code="3", name="3号楼")
     floor = Floor.objects.create(building=building, number=12)
@@ -52,7 +25,7 @@ def test_agent_logs_in_and_finds_customer_by_phone(browser, live_server, make_us
     )
     CustomerUnit.objects.create(customer=customer, unit=unit, role="owner")
 
-    page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone screen
+    page = chromium.new_page(viewport={"width": 390, "height": 844})  # a phone screen
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "agent1")
     page.fill("#id_password", "pass-Kefu-2026")

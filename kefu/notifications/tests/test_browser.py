@@ -1,39 +1,15 @@
 """Headless browser: marking a notification read swaps its row and clears the bell's badge."""
 
-import os
-
 import pytest
 
 from kefu.notifications.services import notify
-
-CHROMIUM = "/usr/bin/chromium"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def page():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI needs Debian's chromium at /usr/bin/chromium for the browser test")
-        pytest.skip("Debian's chromium is not installed")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
-        yield browser.new_page(viewport={"width": 390, "height": 844})
-        browser.close()
+def page(chromium):
+    return chromium.new_page(viewport={"width": 390, "height": 844})
 
 
 def test_mark_read_in_inbox(page, live_server, make_user):
