@@ -209,6 +209,8 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kefu@localhost")
+# The public address of this Kefu, for links in e-mails and SMS (e.g. https://kefu.example.cn).
+KEFU_BASE_URL = env.str("KEFU_BASE_URL", default="").rstrip("/")
 
 # Notification channels (kefu.notifications). Each backend is a dotted path; the defaults work
 # offline (in-app inbox, e-mail through EMAIL_BACKEND, SMS and WeChat Work written to the log).

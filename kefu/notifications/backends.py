@@ -105,7 +105,7 @@ def recipient_name(notification: Notification) -> str:
 
 def absolute_link(link: str) -> str:
     """Relative links get ``settings.KEFU_BASE_URL`` (e.g. https://kefu.example.com) if set."""
-    base = getattr(settings, "KEFU_BASE_URL", "")
+    base = settings.KEFU_BASE_URL
     if link.startswith("/") and base:
         return base.rstrip("/") + link
     return link
