@@ -64,6 +64,21 @@ _MICROSECONDS_PER_HOUR = 3_600_000_000
 _TIME_RE = re.compile(r"(\d{1,2})[:：](\d{2})")
 
 
+def gettext(message: str) -> str:
+    """``message`` in the active language when running inside Kefu (Django's catalogs); as
+    written (Chinese) otherwise — the engine itself imports no Django."""
+    try:
+        from django.apps import apps
+        from django.conf import settings
+    except ImportError:  # pragma: no cover - Django is always installed with Kefu
+        return message
+    if not (settings.configured and apps.ready):
+        return message
+    from django.utils.translation import gettext as django_gettext
+
+    return django_gettext(message)
+
+
 class CalendarError(ValueError):
     """The calendar cannot answer: bad input or a result outside the supported dates."""
 
@@ -85,7 +100,9 @@ def parse_intervals(text: str) -> list[Interval]:
             part = part.replace(dash, "-")
         pieces = [p.strip() for p in part.split("-")]
         if len(pieces) != 2:
-            raise CalendarError(f"“{raw.strip()}”格式不对，应写成 08:30-12:00。")
+            raise CalendarError(
+                gettext("“%(part)s”格式不对，应写成 08:30-12:00。") % {"part": raw.strip()}
+            )
         times = []
         for piece in pieces:
             match = _TIME_RE.fullmatch(piece)
@@ -93,7 +110,8 @@ def parse_intervals(text: str) -> list[Interval]:
                 times.append(datetime.time(int(match[1]), int(match[2])))  # type: ignore[index]
             except (TypeError, ValueError) as exc:
                 raise CalendarError(
-                    f"“{raw.strip()}”中的时间无法识别，应写成 08:30-12:00。"
+                    gettext("“%(part)s”中的时间无法识别，应写成 08:30-12:00。")
+                    % {"part": raw.strip()}
                 ) from exc
         intervals.append((times[0], times[1]))
     return intervals
@@ -102,17 +120,21 @@ def parse_intervals(text: str) -> list[Interval]:
 def _normalize_hours(hours: Iterable[Interval]) -> tuple[Interval, ...]:
     intervals = sorted((start, end) for start, end in hours)
     if not intervals:
-        raise CalendarError("营业时间不能为空。")
+        raise CalendarError(gettext("营业时间不能为空。"))
     merged: list[Interval] = []
     for start, end in intervals:
         if start.tzinfo is not None or end.tzinfo is not None:
-            raise CalendarError("营业时间应为当地时间，不能带时区。")
+            raise CalendarError(gettext("营业时间应为当地时间，不能带时区。"))
         if start >= end:
-            raise CalendarError(f"营业时间 {start:%H:%M}–{end:%H:%M} 的结束时间必须晚于开始时间。")
+            raise CalendarError(
+                gettext("营业时间 %(start)s–%(end)s 的结束时间必须晚于开始时间。")
+                % {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
+            )
         if merged and start < merged[-1][1]:
             prev = merged[-1]
             raise CalendarError(
-                f"营业时间 {prev[0]:%H:%M}–{prev[1]:%H:%M} 与 {start:%H:%M}–{end:%H:%M} 重叠。"
+                gettext("营业时间 %(a)s 与 %(b)s 重叠。")
+                % {"a": f"{prev[0]:%H:%M}–{prev[1]:%H:%M}", "b": f"{start:%H:%M}–{end:%H:%M}"}
             )
         if merged and start == merged[-1][1]:
             merged[-1] = (merged[-1][0], end)  # 08:30–12:00 + 12:00–18:00 = 08:30–18:00
@@ -129,14 +151,14 @@ def _to_duration(amount: datetime.timedelta | int | float | Decimal) -> datetime
         raise TypeError("hours must be a number of hours or a timedelta")
     else:
         if isinstance(amount, float) and not math.isfinite(amount):
-            raise CalendarError("小时数必须是有限的数。")
+            raise CalendarError(gettext("小时数必须是有限的数。"))
         try:
             micro = (Decimal(str(amount)) * _MICROSECONDS_PER_HOUR).to_integral_value()
             duration = datetime.timedelta(microseconds=int(micro))
         except (InvalidOperation, OverflowError) as exc:
-            raise CalendarError("小时数超出可计算范围。") from exc
+            raise CalendarError(gettext("小时数超出可计算范围。")) from exc
     if duration < datetime.timedelta(0):
-        raise CalendarError("小时数不能为负数。")
+        raise CalendarError(gettext("小时数不能为负数。"))
     return duration
 
 
@@ -178,7 +200,7 @@ class BusinessCalendar:
         if not self.weekend <= set(range(7)):
             raise CalendarError("weekend must hold weekday numbers 0–6")
         if len(self.weekend) == 7 and not any(self.exceptions.values()):
-            raise NoWorkingTimeError("日历中没有任何工作日。")
+            raise NoWorkingTimeError(gettext("日历中没有任何工作日。"))
 
     def __repr__(self) -> str:
         hours = ", ".join(f"{s:%H:%M}-{e:%H:%M}" for s, e in self.hours)
@@ -202,7 +224,8 @@ class BusinessCalendar:
             if self.is_working_day(day):
                 return day
         raise NoWorkingTimeError(
-            f"{start} 之后 {SEARCH_LIMIT_DAYS} 天内没有工作日，请检查日历设置。"
+            gettext("%(start)s 之后 %(days)s 天内没有工作日，请检查日历设置。")
+            % {"start": start, "days": SEARCH_LIMIT_DAYS}
         )
 
     def add_working_days(self, day: datetime.date, n: int) -> datetime.date:
@@ -212,7 +235,7 @@ class BusinessCalendar:
         if isinstance(n, bool) or not isinstance(n, int):
             raise TypeError("n must be an int")
         if n < 0:
-            raise CalendarError("工作日数不能为负数。")
+            raise CalendarError(gettext("工作日数不能为负数。"))
         for _ in range(n):
             day = self.next_working_day(day)
         return day
@@ -282,7 +305,8 @@ class BusinessCalendar:
                 else:
                     return self._aware(datetime.datetime.combine(current, start))
         raise NoWorkingTimeError(
-            f"{day} 之后 {SEARCH_LIMIT_DAYS} 天内没有营业时间，请检查日历设置。"
+            gettext("%(start)s 之后 %(days)s 天内没有营业时间，请检查日历设置。")
+            % {"start": day, "days": SEARCH_LIMIT_DAYS}
         )
 
     def add_business_hours(
@@ -315,7 +339,8 @@ class BusinessCalendar:
             idle_days = 0 if progressed else idle_days + 1
             if idle_days > SEARCH_LIMIT_DAYS:
                 raise NoWorkingTimeError(
-                    f"连续 {SEARCH_LIMIT_DAYS} 天没有营业时间（至 {day}），请检查日历设置。"
+                    gettext("连续 %(days)s 天没有营业时间（至 %(day)s），请检查日历设置。")
+                    % {"days": SEARCH_LIMIT_DAYS, "day": day}
                 )
             day = _shift(day, 1)
 
@@ -348,11 +373,11 @@ class BusinessCalendar:
         if not isinstance(moment, datetime.datetime):
             raise TypeError("expected a timezone-aware datetime")
         if moment.tzinfo is None or moment.utcoffset() is None:
-            raise CalendarError("时间必须带时区（例如 2026-09-30T16:00:00+08:00）。")
+            raise CalendarError(gettext("时间必须带时区（例如 2026-09-30T16:00:00+08:00）。"))
         try:
             return moment.astimezone(self.tz).replace(tzinfo=None)
         except OverflowError as exc:
-            raise CalendarError("日期超出可计算范围。") from exc
+            raise CalendarError(gettext("日期超出可计算范围。")) from exc
 
     def _aware(self, wall: datetime.datetime) -> datetime.datetime:
         return wall.replace(tzinfo=self.tz)
@@ -368,4 +393,4 @@ def _shift(day: datetime.date, days: int) -> datetime.date:
     try:
         return day + datetime.timedelta(days=days)
     except OverflowError as exc:
-        raise CalendarError("日期超出可计算范围。") from exc
+        raise CalendarError(gettext("日期超出可计算范围。")) from exc

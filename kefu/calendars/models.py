@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.audit import register
 from kefu.core.models import KefuModel
@@ -42,7 +43,7 @@ class CalendarDay(KefuModel):
 
     class Meta:
         verbose_name = _("日历例外日")
-        verbose_name_plural = _("日历例外日")
+        verbose_name_plural = pgettext_lazy("plural", "日历例外日")
         ordering = ["date"]
 
     def __str__(self) -> str:
@@ -85,7 +86,7 @@ class BusinessHours(KefuModel):
 
     class Meta:
         verbose_name = _("营业时间")
-        verbose_name_plural = _("营业时间")
+        verbose_name_plural = pgettext_lazy("plural", "营业时间")
         ordering = ["project_id", "start"]
 
     def __str__(self) -> str:

@@ -21,6 +21,25 @@ MAKEUP_WORKDAY: Literal["makeup_workday"] = "makeup_workday"
 
 PackageDay = tuple[str, str]  # (kind, Chinese name)
 
+
+def gettext_noop(message: str) -> str:
+    """Marks ``message`` for Kefu's translation catalogs (``makemessages`` finds it by this
+    name) and returns it unchanged: the names are stored in Chinese, pages translate them."""
+    return message
+
+
+#: The names this module stores, listed so the English catalog translates them on pages.
+HOLIDAY_NAMES = (
+    gettext_noop("元旦"),
+    gettext_noop("春节"),
+    gettext_noop("清明"),
+    gettext_noop("劳动节"),
+    gettext_noop("端午"),
+    gettext_noop("国庆节"),
+    gettext_noop("中秋"),
+    gettext_noop("抗战胜利70周年纪念日"),
+)
+
 _CHINESE_NAMES = {holiday.value: holiday.chinese for holiday in constants.Holiday}
 # The package's official Chinese name of the 2015 one-off holiday is 36 characters long.
 _CHINESE_NAMES["Anti-Fascist 70th Day"] = "抗战胜利70周年纪念日"

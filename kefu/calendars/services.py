@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kefu.calendars.engine import DEFAULT_HOURS, BusinessCalendar, CalendarError, Interval
 from kefu.calendars.models import WORKING_KINDS, BusinessHours, CalendarDay, DayKind, DaySource
@@ -247,6 +248,20 @@ class OverrideEntry:
     name: str = ""
 
 
+def _weekday_name(day: datetime.date) -> str:
+    """周一 … 周日 in the active language."""
+    names = (
+        pgettext("weekday", "周一"),
+        pgettext("weekday", "周二"),
+        pgettext("weekday", "周三"),
+        pgettext("weekday", "周四"),
+        pgettext("weekday", "周五"),
+        pgettext("weekday", "周六"),
+        pgettext("weekday", "周日"),
+    )
+    return names[day.weekday()]
+
+
 def _override_kinds() -> dict[str, str]:
     return {**dict(DayKind.choices), CLEAR: _("恢复默认（删除手工设置）")}
 
@@ -260,7 +275,6 @@ def validate_override(entries: Sequence[OverrideEntry]) -> dict[datetime.date, t
     plan: dict[datetime.date, tuple[str, str]] = {}
     origin: dict[datetime.date, int] = {}
     kinds = _override_kinds()
-    weekday_names = "一二三四五六日"
     if not entries:
         raise ValidationError(_("请至少填写一行。"), code="empty")
     for number, entry in enumerate(entries, start=1):
@@ -302,7 +316,10 @@ def validate_override(entries: Sequence[OverrideEntry]) -> dict[datetime.date, t
         if entry.kind == DayKind.MAKEUP_WORKDAY:
             weekdays = [d for d in days if d.weekday() < 5]
             if weekdays:
-                listed = "、".join(f"{d}（周{weekday_names[d.weekday()]}）" for d in weekdays[:5])
+                listed = _("、").join(
+                    _("%(date)s（%(weekday)s）") % {"date": d, "weekday": _weekday_name(d)}
+                    for d in weekdays[:5]
+                )
                 more = _(" 等 %(n)s 天") % {"n": len(weekdays)} if len(weekdays) > 5 else ""
                 errors.append(
                     prefix

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from kefu.calendars import services
@@ -32,7 +32,30 @@ HOURS_PERMS = (
     "calendars.change_businesshours",
     "calendars.delete_businesshours",
 )
-WEEKDAY_HEADERS = ("一", "二", "三", "四", "五", "六", "日")
+WEEKDAY_HEADERS = (
+    pgettext_lazy("weekday", "一"),
+    pgettext_lazy("weekday", "二"),
+    pgettext_lazy("weekday", "三"),
+    pgettext_lazy("weekday", "四"),
+    pgettext_lazy("weekday", "五"),
+    pgettext_lazy("weekday", "六"),
+    pgettext_lazy("weekday", "日"),
+)
+
+MONTH_TITLES = (
+    pgettext_lazy("month", "1月"),
+    pgettext_lazy("month", "2月"),
+    pgettext_lazy("month", "3月"),
+    pgettext_lazy("month", "4月"),
+    pgettext_lazy("month", "5月"),
+    pgettext_lazy("month", "6月"),
+    pgettext_lazy("month", "7月"),
+    pgettext_lazy("month", "8月"),
+    pgettext_lazy("month", "9月"),
+    pgettext_lazy("month", "10月"),
+    pgettext_lazy("month", "11月"),
+    pgettext_lazy("month", "12月"),
+)
 
 
 def _year(request) -> int:
@@ -67,8 +90,11 @@ def _month_grids(year: int, days: dict[datetime.date, CalendarDay]) -> list[dict
                 if day.weekday() >= 5:
                     cell["classes"].append("cal-weekend")
                 if row is not None:
-                    cell["title"] = f"{row.name or row.get_kind_display()}" + (
-                        f"（{row.get_kind_display()}）" if row.name else ""
+                    name = _(row.name) if row.name else ""  # package names are in the catalog
+                    cell["title"] = (
+                        _("%(name)s（%(kind)s）") % {"name": name, "kind": row.get_kind_display()}
+                        if name
+                        else str(row.get_kind_display())
                     )
                     if row.kind == DayKind.HOLIDAY:
                         cell["classes"].append("cal-holiday")
@@ -87,13 +113,13 @@ def _month_grids(year: int, days: dict[datetime.date, CalendarDay]) -> list[dict
                         or before is None
                         or ((before.kind, before.name) != (row.kind, row.name))
                     ):
-                        cell["name"] = row.name
+                        cell["name"] = name
                 if cell["today"]:
                     cell["classes"].append("cal-today")
                 cell["classes"] = " ".join(cell["classes"])
                 cells.append(cell)
             weeks.append(cells)
-        months.append({"number": month, "weeks": weeks})
+        months.append({"number": month, "title": MONTH_TITLES[month - 1], "weeks": weeks})
     return months
 
 

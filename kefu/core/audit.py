@@ -17,16 +17,17 @@ from auditlog.context import auditlog_value, set_extra_data
 from auditlog.middleware import AuditlogMiddleware
 from auditlog.registry import auditlog
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 SOURCE_UI = "ui"
 SOURCE_API = "api"
 SOURCE_COMMAND = "command"
 SOURCE_JOB = "job"
 SOURCE_LABELS = {
-    SOURCE_UI: "网页",
+    SOURCE_UI: _("网页"),
     SOURCE_API: "API",
-    SOURCE_COMMAND: "命令行",
-    SOURCE_JOB: "后台任务",
+    SOURCE_COMMAND: _("命令行"),
+    SOURCE_JOB: _("后台任务"),
 }
 
 

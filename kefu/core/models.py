@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.querysets import RestrictedQuerySet
 
@@ -45,7 +46,7 @@ class JobRecord(models.Model):
 
     class Meta:
         verbose_name = _("后台任务记录")
-        verbose_name_plural = _("后台任务记录")
+        verbose_name_plural = pgettext_lazy("plural", "后台任务记录")
         ordering = ["name"]
 
     def __str__(self) -> str:

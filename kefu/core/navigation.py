@@ -9,30 +9,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str  # a lazy translation, rendered in the active language
     icon: str
     url_name: str | None = None
     permission: str | None = None
 
 
 NAV = (
-    NavItem("工作台", "speedometer2", "home"),
-    NavItem("客户查询", "telephone", "customers:lookup", "customers.view_customer"),
-    NavItem("客户档案", "people", "customers:customer_list", "customers.view_customer"),
-    NavItem("房屋资料", "building", "customers:unit_list", "customers.view_unit"),
-    NavItem("组织架构", "diagram-3", "org:staff_list", "org.view_staff"),
-    NavItem("工作日历", "calendar3", "calendars:calendar", "calendars.view_calendarday"),
-    NavItem("工单服务", "card-checklist"),
-    NavItem("回访与满意度", "chat-heart"),
-    NavItem("排班考勤", "clock-history"),
-    NavItem("奖惩与绩效", "award"),
-    NavItem("物业运营", "key"),
-    NavItem("统计报表", "bar-chart"),
-    NavItem("知识库", "book"),
+    NavItem(_("工作台"), "speedometer2", "home"),
+    NavItem(_("客户查询"), "telephone", "customers:lookup", "customers.view_customer"),
+    NavItem(_("客户档案"), "people", "customers:customer_list", "customers.view_customer"),
+    NavItem(_("房屋资料"), "building", "customers:unit_list", "customers.view_unit"),
+    NavItem(_("组织架构"), "diagram-3", "org:staff_list", "org.view_staff"),
+    NavItem(_("工作日历"), "calendar3", "calendars:calendar", "calendars.view_calendarday"),
+    NavItem(_("工单服务"), "card-checklist"),
+    NavItem(_("回访与满意度"), "chat-heart"),
+    NavItem(_("排班考勤"), "clock-history"),
+    NavItem(_("奖惩与绩效"), "award"),
+    NavItem(_("物业运营"), "key"),
+    NavItem(_("统计报表"), "bar-chart"),
+    NavItem(_("知识库"), "book"),
 )
 
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.apps import apps as global_apps
+from django.utils.translation import gettext_noop
 
 
 @dataclass(frozen=True)
 class Role:
     code: str
-    name: str  # the group name shown everywhere (Chinese)
+    # The group name (Chinese, stored in the database); marked with gettext_noop so pages can
+    # show it translated with gettext(role.name) while the group keeps its Chinese name.
+    name: str
     description: str
     permissions: tuple[str, ...]
 
@@ -87,26 +90,26 @@ ORG_ADMIN = (
 ROLES: tuple[Role, ...] = (
     Role(
         "cs_agent",
-        "客服专员",
-        "接听来电来访、建立客户档案、查询客户",
+        gettext_noop("客服专员"),
+        gettext_noop("接听来电来访、建立客户档案、查询客户"),
         BASE + VIEW_PREMISES + VIEW_CUSTOMERS + EDIT_CUSTOMERS,
     ),
     Role(
         "front_desk",
-        "前台",
-        "来访接待、登记，查询客户",
+        gettext_noop("前台"),
+        gettext_noop("来访接待、登记，查询客户"),
         BASE + VIEW_PREMISES + VIEW_CUSTOMERS + EDIT_CUSTOMERS,
     ),
     Role(
         "cs_supervisor",
-        "客服主管",
-        "本项目客服管理：监控、审核、导入导出、查看审计",
+        gettext_noop("客服主管"),
+        gettext_noop("本项目客服管理：监控、审核、导入导出、查看审计"),
         BASE + VIEW_PREMISES + VIEW_CUSTOMERS + EDIT_CUSTOMERS + SUPERVISION,
     ),
     Role(
         "cs_manager",
-        "客服经理",
-        "全部项目的客服管理、房产资料与日历设置",
+        gettext_noop("客服经理"),
+        gettext_noop("全部项目的客服管理、房产资料与日历设置"),
         BASE
         + VIEW_PREMISES
         + VIEW_CUSTOMERS
@@ -118,27 +121,32 @@ ROLES: tuple[Role, ...] = (
     ),
     Role(
         "technician",
-        "维修工程师",
-        "接单维修；可查看房屋与客户（个人信息遮蔽）",
+        gettext_noop("维修工程师"),
+        gettext_noop("接单维修；可查看房屋与客户（个人信息遮蔽）"),
         BASE + VIEW_PREMISES + VIEW_CUSTOMERS,
     ),
-    Role("department_staff", "部门员工", "其他部门接收联络单与工单", BASE + VIEW_PREMISES),
+    Role(
+        "department_staff",
+        gettext_noop("部门员工"),
+        gettext_noop("其他部门接收联络单与工单"),
+        BASE + VIEW_PREMISES,
+    ),
     Role(
         "key_custodian",
-        "钥匙保管员",
-        "钥匙保管与借用登记",
+        gettext_noop("钥匙保管员"),
+        gettext_noop("钥匙保管与借用登记"),
         BASE + VIEW_PREMISES + VIEW_CUSTOMERS,
     ),
     Role(
         "archive_custodian",
-        "档案管理员",
-        "档案保管与借阅登记（可查看证件信息，留痕）",
+        gettext_noop("档案管理员"),
+        gettext_noop("档案保管与借阅登记（可查看证件信息，留痕）"),
         BASE + VIEW_PREMISES + VIEW_CUSTOMERS + ("customers.reveal_personal_data",),
     ),
     Role(
         "administrator",
-        "系统管理员",
-        "组织架构、用户与角色、日历、系统设置",
+        gettext_noop("系统管理员"),
+        gettext_noop("组织架构、用户与角色、日历、系统设置"),
         BASE
         + VIEW_PREMISES
         + VIEW_CUSTOMERS

@@ -81,17 +81,20 @@ def mask_id_number(value: str) -> str:
 
 def django_phone_validator(value: str) -> None:
     from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
 
     if not is_valid_phone(value):
         raise ValidationError(
-            "电话号码格式不正确：手机号为 11 位数字，座机为“区号-号码”。", code="invalid_phone"
+            _("电话号码格式不正确：手机号为 11 位数字，座机为“区号-号码”。"), code="invalid_phone"
         )
 
 
 def django_resident_id_validator(value: str) -> None:
     from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
 
     if not is_valid_resident_id(value):
         raise ValidationError(
-            "身份证号码不正确：应为 18 位，出生日期有效且校验位正确。", code="invalid_id_number"
+            _("身份证号码不正确：应为 18 位，出生日期有效且校验位正确。"),
+            code="invalid_id_number",
         )

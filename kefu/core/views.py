@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view, permission_classes
@@ -35,7 +36,8 @@ def home(request):
     from kefu.org.models import Project
 
     user = request.user
-    ctx: dict = {"roles": user_roles(user), "staff": getattr(user, "staff", None)}
+    roles = [gettext(name) for name in user_roles(user)]  # names are marked in kefu.core.roles
+    ctx: dict = {"roles": roles, "staff": getattr(user, "staff", None)}
     ctx["can_lookup"] = user.has_perm("customers.view_customer")
     ctx["notifications"] = inbox(user)[:5]
     if user.has_perm("customers.view_unit"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
 
 from kefu.core.validators import normalize_phone
 from kefu.customers.models import Customer, CustomerUnit
@@ -93,15 +94,15 @@ def describe_match(
         return any(term in value for term in terms)
 
     if hit(phone):
-        return "手机"
+        return _("手机")
     if hit(phone2):
-        return "备用电话"
+        return _("备用电话")
     for contact_name, contact_phone in contacts:
         if hit(contact_phone):
-            return f"紧急联系人 {contact_name}"
+            return _("紧急联系人 %(name)s") % {"name": contact_name}
     for code in unit_codes:
         if hit(code):
-            return f"房屋 {code}"
+            return _("房屋 %(code)s") % {"code": code}
     if hit(name):
-        return "姓名"
-    return "历史房屋"
+        return _("姓名")
+    return _("历史房屋")

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.audit import register
 from kefu.core.models import KefuModel
@@ -53,7 +54,7 @@ class Building(KefuModel):
 
     class Meta:
         verbose_name = _("楼栋")
-        verbose_name_plural = _("楼栋")
+        verbose_name_plural = pgettext_lazy("plural", "楼栋")
         ordering = ["project__code", "code"]
         constraints = [
             models.UniqueConstraint(
@@ -79,7 +80,7 @@ class Floor(KefuModel):
 
     class Meta:
         verbose_name = _("楼层")
-        verbose_name_plural = _("楼层")
+        verbose_name_plural = pgettext_lazy("plural", "楼层")
         ordering = ["building", "number"]
         constraints = [
             models.UniqueConstraint(
@@ -129,7 +130,7 @@ class Unit(KefuModel):
 
     class Meta:
         verbose_name = _("房屋")
-        verbose_name_plural = _("房屋")
+        verbose_name_plural = pgettext_lazy("plural", "房屋")
         ordering = ["project_id", "code"]
         constraints = [
             models.UniqueConstraint(
@@ -182,7 +183,7 @@ class Customer(KefuModel):
 
     class Meta:
         verbose_name = _("客户")
-        verbose_name_plural = _("客户")
+        verbose_name_plural = pgettext_lazy("plural", "客户")
         ordering = ["-id"]
         permissions = [
             ("reveal_personal_data", _("查看完整个人信息（留痕）")),
@@ -253,7 +254,7 @@ class EmergencyContact(KefuModel):
 
     class Meta:
         verbose_name = _("紧急联系人")
-        verbose_name_plural = _("紧急联系人")
+        verbose_name_plural = pgettext_lazy("plural", "紧急联系人")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -295,7 +296,7 @@ class CustomerUnit(KefuModel):
 
     class Meta:
         verbose_name = _("客户房屋关系")
-        verbose_name_plural = _("客户房屋关系")
+        verbose_name_plural = pgettext_lazy("plural", "客户房屋关系")
         ordering = ["unit__code", "start_date"]
         indexes = [models.Index(fields=["unit", "role"], name="customers_link_unit_role")]
 
@@ -370,7 +371,7 @@ class PersonalDataReveal(models.Model):
 
     class Meta:
         verbose_name = _("个人信息查看记录")
-        verbose_name_plural = _("个人信息查看记录")
+        verbose_name_plural = pgettext_lazy("plural", "个人信息查看记录")
         ordering = ["-created"]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.core.audit import SOURCE_LABELS
@@ -21,6 +22,11 @@ from kefu.customers.forms import CustomerForm, CustomerUnitForm, EmergencyContac
 from kefu.customers.models import Customer, CustomerUnit, EmergencyContact, Unit
 
 PAGE_SIZE = 50
+
+
+def _joined(form) -> str:
+    """Every error of a form in one line (甲；乙)."""
+    return _("；").join(m for errors in form.errors.values() for m in errors)
 
 
 def _page(request, queryset):
@@ -96,7 +102,8 @@ def reveal_view(request, pk: int):
         return HttpResponse(format_html('<span class="text-danger">{}</span>', exc), status=403)
     except ValidationError as exc:
         return HttpResponse(
-            format_html('<span class="text-danger">{}</span>', "；".join(exc.messages)), status=400
+            format_html('<span class="text-danger">{}</span>', _("；").join(exc.messages)),
+            status=400,
         )
     return HttpResponse(format_html('<span class="revealed fw-semibold">{}</span>', value))
 
@@ -109,7 +116,7 @@ def _customer_form_view(request, instance: Customer | None):
         except PermissionDenied as exc:
             form.add_error("project", str(exc))
         else:
-            messages.success(request, "客户资料已保存。")
+            messages.success(request, _("客户资料已保存。"))
             return redirect("customers:customer_detail", pk=customer.pk)
     return render(request, "customers/customer_form.html", {"form": form, "customer": instance})
 
@@ -135,11 +142,11 @@ def contact_add(request, pk: int):
     form = EmergencyContactForm(request.POST, instance=EmergencyContact(customer=customer))
     if form.is_valid():
         form.save()
-        messages.success(request, "紧急联系人已添加。")
+        messages.success(request, _("紧急联系人已添加。"))
     else:
         messages.error(
             request,
-            "紧急联系人未保存：" + "；".join(m for errors in form.errors.values() for m in errors),
+            _("紧急联系人未保存：%(errors)s") % {"errors": _joined(form)},
         )
     return redirect("customers:customer_detail", pk=pk)
 
@@ -154,13 +161,15 @@ def unit_link_add(request, pk: int):
         try:
             services.link_unit(request.user, form.instance)
         except ValidationError as exc:
-            messages.error(request, "房屋关联未保存：" + "；".join(exc.messages))
+            messages.error(
+                request, _("房屋关联未保存：%(errors)s") % {"errors": _("；").join(exc.messages)}
+            )
         else:
-            messages.success(request, "房屋已关联。")
+            messages.success(request, _("房屋已关联。"))
     else:
         messages.error(
             request,
-            "房屋关联未保存：" + "；".join(m for errors in form.errors.values() for m in errors),
+            _("房屋关联未保存：%(errors)s") % {"errors": _joined(form)},
         )
     return redirect("customers:customer_detail", pk=pk)
 
@@ -190,7 +199,7 @@ def _unit_form_view(request, instance: Unit | None):
     form = UnitForm(request.POST or None, instance=instance, user=request.user)
     if request.method == "POST" and form.is_valid():
         unit = form.save()
-        messages.success(request, "房屋资料已保存。")
+        messages.success(request, _("房屋资料已保存。"))
         return redirect("customers:unit_detail", pk=unit.pk)
     return render(request, "customers/unit_form.html", {"form": form, "unit": instance})
 

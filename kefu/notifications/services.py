@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kefu.notifications.backends import DeliveryError, get_backend
 from kefu.notifications.models import Channel, Notification, Status
@@ -81,10 +82,10 @@ def _clean_link(link: str) -> str:
     if not link:
         return ""
     if len(link) > LINK_MAX:
-        raise ValidationError({"link": f"链接不能超过 {LINK_MAX} 个字符。"})
+        raise ValidationError({"link": _("链接不能超过 %(n)s 个字符。") % {"n": LINK_MAX}})
     internal = link.startswith("/") and not link.startswith(("//", "/\\"))
     if not internal and not link.lower().startswith(("https://", "http://")):
-        raise ValidationError({"link": "链接必须是站内路径（以 / 开头）或 http(s) 地址。"})
+        raise ValidationError({"link": _("链接必须是站内路径（以 / 开头）或 http(s) 地址。")})
     return link
 
 
@@ -93,13 +94,16 @@ def _clean_channels(channels: Iterable[str] | str, *, customer: bool) -> list[st
         channels = (channels,)
     wanted = list(dict.fromkeys(channels))
     if not wanted:
-        raise ValidationError({"channels": "至少选择一个通知渠道。"})
+        raise ValidationError({"channels": _("至少选择一个通知渠道。")})
     unknown = [c for c in wanted if c not in Channel.values]
     if unknown:
-        raise ValidationError({"channels": f"未知的通知渠道：{'、'.join(map(str, unknown))}。"})
+        listed = _("、").join(map(str, unknown))
+        raise ValidationError(
+            {"channels": _("未知的通知渠道：%(channels)s。") % {"channels": listed}}
+        )
     if customer and Channel.INAPP in wanted:
         raise ValidationError(
-            {"channels": "客户没有站内信箱，不能发送站内信；请选择短信、邮件或企业微信。"}
+            {"channels": _("客户没有站内信箱，不能发送站内信；请选择短信、邮件或企业微信。")}
         )
     return wanted
 
@@ -120,14 +124,16 @@ def notify(
     """
     is_customer = _is_customer(recipient)
     if not is_customer and not isinstance(recipient, get_user_model()):
-        raise ValidationError({"recipient": "通知接收人必须是员工账号或客户。"})
+        raise ValidationError({"recipient": _("通知接收人必须是员工账号或客户。")})
     if recipient.pk is None:
-        raise ValidationError({"recipient": "通知接收人尚未保存。"})
+        raise ValidationError({"recipient": _("通知接收人尚未保存。")})
     subject = (subject or "").strip()
     if not subject:
-        raise ValidationError({"subject": "通知标题不能为空。"})
+        raise ValidationError({"subject": _("通知标题不能为空。")})
     if len(subject) > SUBJECT_MAX:
-        raise ValidationError({"subject": f"通知标题不能超过 {SUBJECT_MAX} 个字符。"})
+        raise ValidationError(
+            {"subject": _("通知标题不能超过 %(n)s 个字符。") % {"n": SUBJECT_MAX}}
+        )
     wanted = _clean_channels(channels, customer=is_customer)
     link = _clean_link(link)
     who = {"customer": recipient} if is_customer else {"user": recipient}

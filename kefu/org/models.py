@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.audit import register
 from kefu.core.models import KefuModel
@@ -27,7 +28,7 @@ class Organisation(KefuModel):
 
     class Meta:
         verbose_name = _("公司")
-        verbose_name_plural = _("公司")
+        verbose_name_plural = pgettext_lazy("plural", "公司")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -54,7 +55,7 @@ class Project(KefuModel):
 
     class Meta:
         verbose_name = _("项目")
-        verbose_name_plural = _("项目")
+        verbose_name_plural = pgettext_lazy("plural", "项目")
         ordering = ["code"]
         permissions = [("access_all_projects", _("可访问全部项目"))]
 
@@ -100,7 +101,7 @@ class Department(KefuModel):
 
     class Meta:
         verbose_name = _("部门")
-        verbose_name_plural = _("部门")
+        verbose_name_plural = pgettext_lazy("plural", "部门")
         ordering = ["project__code", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -202,7 +203,7 @@ class Staff(KefuModel):
 
     class Meta:
         verbose_name = _("员工")
-        verbose_name_plural = _("员工")
+        verbose_name_plural = pgettext_lazy("plural", "员工")
         ordering = ["employee_no"]
 
     def __str__(self) -> str:

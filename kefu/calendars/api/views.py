@@ -8,6 +8,7 @@ from decimal import Decimal
 import django_filters
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -91,7 +92,7 @@ class BusinessHoursViewSet(KefuModelViewSet):
 
     def _check_project(self, project) -> None:
         if project is not None and not can_use_project(self.request.user, project.pk):
-            raise PermissionDenied("该项目不在您的权限范围内。")
+            raise PermissionDenied(_("该项目不在您的权限范围内。"))
 
     def perform_create(self, serializer):
         self._check_project(serializer.validated_data.get("project"))
@@ -127,7 +128,7 @@ def _parse_start(value: str) -> tuple[datetime.date, datetime.datetime, bool]:
         moment = None
     if moment is None:
         raise ValidationError(
-            {"start": ["无法识别的日期或时间，应为 2026-09-30 或 2026-09-30T16:00:00+08:00。"]}
+            {"start": [_("无法识别的日期或时间，应为 2026-09-30 或 2026-09-30T16:00:00+08:00。")]}
         )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
@@ -161,7 +162,7 @@ class ComputeViewSet(viewsets.ViewSet):
         if "project" in data:
             project = Project.objects.restrict(request.user).filter(pk=data["project"]).first()
             if project is None:
-                raise ValidationError({"project": ["项目不存在，或不在您的权限范围内。"]})
+                raise ValidationError({"project": [_("项目不存在，或不在您的权限范围内。")]})
         calendar = services.get_calendar(project)
         result: dict = {
             "project": project.pk if project else None,
@@ -190,7 +191,8 @@ class ComputeViewSet(viewsets.ViewSet):
         unknown = calendar.unknown_years(day, last)
         result["unknown_years"] = unknown
         result["warnings"] = [
-            f"{year} 年尚无节假日数据，该年只按周一至周五计算工作日，请管理员录入。"
+            _("%(year)s 年尚无节假日数据，该年只按周一至周五计算工作日，请管理员录入。")
+            % {"year": year}
             for year in unknown
         ]
         return Response(ComputeResultSerializer(result).data)

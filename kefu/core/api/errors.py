@@ -13,26 +13,31 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 MESSAGES = {
-    "validation_error": "提交的数据有误，请检查标出的字段。",
-    "not_authenticated": "请先登录。",
-    "authentication_failed": "身份认证失败。",
-    "permission_denied": "您没有执行此操作的权限。",
-    "not_found": "记录不存在，或不在您的权限范围内。",
-    "method_not_allowed": "不支持该请求方法。",
-    "throttled": "请求过于频繁，请稍后再试。",
-    "conflict": "数据与现有记录冲突。",
-    "parse_error": "请求内容无法解析。",
-    "unsupported_media_type": "不支持的内容类型。",
+    "validation_error": _("提交的数据有误，请检查标出的字段。"),
+    "not_authenticated": _("请先登录。"),
+    "authentication_failed": _("身份认证失败。"),
+    "permission_denied": _("您没有执行此操作的权限。"),
+    "not_found": _("记录不存在，或不在您的权限范围内。"),
+    "method_not_allowed": _("不支持该请求方法。"),
+    "throttled": _("请求过于频繁，请稍后再试。"),
+    "conflict": _("数据与现有记录冲突。"),
+    "parse_error": _("请求内容无法解析。"),
+    "unsupported_media_type": _("不支持的内容类型。"),
 }
 
 
 def error_body(code: str, errors: dict[str, Any] | None = None, message: str = "") -> dict:
-    return {"code": code, "message": message or MESSAGES.get(code, code), "errors": errors or {}}
+    return {
+        "code": code,
+        "message": str(message or MESSAGES.get(code, code)),
+        "errors": errors or {},
+    }
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 
@@ -45,7 +46,7 @@ class KefuViewSetMixin:
             return
         visible = type(instance).objects.restrict(self.request.user, "view")
         if not visible.filter(pk=instance.pk).exists():
-            raise PermissionDenied("该项目不在您的权限范围内。")
+            raise PermissionDenied(_("该项目不在您的权限范围内。"))
 
     def perform_create(self, serializer):
         with transaction.atomic():

@@ -50,7 +50,7 @@ class ProtectedDeleteMixin:
             kinds = sorted({str(obj._meta.verbose_name) for obj in exc.protected_objects})
             raise InUse(
                 _("该记录仍被其他记录引用（%(kinds)s），不能删除；可改为停用。")
-                % {"kinds": "、".join(kinds)}
+                % {"kinds": _("、").join(kinds)}
             ) from exc
 
 
