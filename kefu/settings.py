@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "kefu.calendars",
     "kefu.customers",
     "kefu.notifications",
+    "kefu.servicedesk",
 ]
 
 MIDDLEWARE = [
