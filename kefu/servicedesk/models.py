@@ -199,10 +199,32 @@ class WorkOrder(KefuModel):
 
     project_scope = "project"
 
+    @classmethod
+    def visible_to(cls, user, action: str = "view"):
+        """Orders the user may see: their projects' orders with ``view_project_orders``;
+        otherwise (technicians, other departments) only orders they own, were dispatched to
+        them, or to their department/station (issue 3 item 13)."""
+        qs = cls.objects.restrict(user, action)
+        if user.has_perm("servicedesk.view_project_orders"):
+            return qs
+        staff = getattr(user, "staff", None)
+        mine = Q(assignee=user) | Q(owner=user) | Q(receiver=user)
+        if staff is not None:
+            mine |= Q(department_id=staff.department_id)
+        return qs.filter(mine)
+
     class Meta:
         verbose_name = _("工单")
         verbose_name_plural = pgettext_lazy("plural", "工单")
         ordering = ["-id"]
+        permissions = [
+            ("view_project_orders", _("查看本项目全部工单")),
+            ("dispatch_order", _("派工/改派")),
+            ("transfer_order", _("转交首问责任")),
+            ("approve_compensation_department", _("审批赔偿（部门经理：≤1000元）")),
+            ("approve_compensation_vp", _("审批赔偿（副总经理：≤5000元）")),
+            ("approve_compensation_gm", _("审批赔偿（总经理：不限）")),
+        ]
         indexes = [
             models.Index(fields=["project", "status", "-id"], name="sd_order_proj_status"),
             models.Index(fields=["owner", "status"], name="sd_order_owner_status"),
