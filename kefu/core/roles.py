@@ -58,6 +58,51 @@ VIEW_CALENDAR = (
 INBOX = (*_crud("notifications.notification", "view"),)
 BASE = VIEW_ORG + VIEW_CALENDAR + INBOX
 
+SD_VIEW = (
+    *_crud("servicedesk.workorder", "view"),
+    *_crud("servicedesk.orderevent", "view"),
+    *_crud("servicedesk.orderdeadline", "view"),
+    *_crud("servicedesk.ordernote", "view", "add"),
+    *_crud("servicedesk.attachment", "view", "add"),
+    *_crud("servicedesk.category", "view"),
+    *_crud("servicedesk.slapolicy", "view"),
+    *_crud("servicedesk.slatarget", "view"),
+    *_crud("servicedesk.priceitem", "view"),
+    *_crud("servicedesk.callback", "view"),
+    *_crud("servicedesk.rating", "view"),
+    *_crud("servicedesk.quote", "view"),
+    *_crud("servicedesk.compensation", "view"),
+    *_crud("servicedesk.incidentreport", "view"),
+)
+# Field staff move their own orders through the milestones and quote paid work.
+SD_FIELD = (
+    *SD_VIEW,
+    *_crud("servicedesk.workorder", "change"),
+    *_crud("servicedesk.quote", "add", "change"),
+)
+# The service desk proper: open orders, see the project's queue, callbacks and ratings.
+SD_DESK = (
+    *SD_FIELD,
+    *_crud("servicedesk.workorder", "add"),
+    "servicedesk.view_project_orders",
+    *_crud("servicedesk.callback", "add", "change"),
+    *_crud("servicedesk.rating", "add"),
+    *_crud("servicedesk.compensation", "add"),
+    *_crud("servicedesk.incidentreport", "add", "change"),
+)
+SD_SUPERVISION = (
+    *SD_DESK,
+    "servicedesk.dispatch_order",
+    "servicedesk.transfer_order",
+)
+SD_ADMIN = (
+    *SD_SUPERVISION,
+    *_crud("servicedesk.category", "add", "change", "delete"),
+    *_crud("servicedesk.slapolicy", "add", "change", "delete"),
+    *_crud("servicedesk.slatarget", "add", "change", "delete"),
+    *_crud("servicedesk.priceitem", "add", "change", "delete"),
+)
+
 SUPERVISION = (
     *_crud("customers.unit", "change"),
     *_crud("customers.customer", "delete"),
@@ -92,19 +137,19 @@ ROLES: tuple[Role, ...] = (
         "cs_agent",
         gettext_noop("客服专员"),
         gettext_noop("接听来电来访、建立客户档案、查询客户"),
-        BASE + VIEW_PREMISES + VIEW_CUSTOMERS + EDIT_CUSTOMERS,
+        BASE + VIEW_PREMISES + VIEW_CUSTOMERS + EDIT_CUSTOMERS + SD_DESK,
     ),
     Role(
         "front_desk",
         gettext_noop("前台"),
         gettext_noop("来访接待、登记，查询客户"),
-        BASE + VIEW_PREMISES + VIEW_CUSTOMERS + EDIT_CUSTOMERS,
+        BASE + VIEW_PREMISES + VIEW_CUSTOMERS + EDIT_CUSTOMERS + SD_DESK,
     ),
     Role(
         "cs_supervisor",
         gettext_noop("客服主管"),
         gettext_noop("本项目客服管理：监控、审核、导入导出、查看审计"),
-        BASE + VIEW_PREMISES + VIEW_CUSTOMERS + EDIT_CUSTOMERS + SUPERVISION,
+        BASE + VIEW_PREMISES + VIEW_CUSTOMERS + EDIT_CUSTOMERS + SUPERVISION + SD_SUPERVISION,
     ),
     Role(
         "cs_manager",
@@ -117,19 +162,24 @@ ROLES: tuple[Role, ...] = (
         + SUPERVISION
         + PREMISES_ADMIN
         + CALENDAR_ADMIN
+        + SD_ADMIN
+        + (
+            "servicedesk.approve_compensation_department",
+            *_crud("servicedesk.compensation", "change"),
+        )
         + ("org.access_all_projects", *_crud("core.jobrecord", "view")),
     ),
     Role(
         "technician",
         gettext_noop("维修工程师"),
         gettext_noop("接单维修；可查看房屋与客户（个人信息遮蔽）"),
-        BASE + VIEW_PREMISES + VIEW_CUSTOMERS,
+        BASE + VIEW_PREMISES + VIEW_CUSTOMERS + SD_FIELD,
     ),
     Role(
         "department_staff",
         gettext_noop("部门员工"),
         gettext_noop("其他部门接收联络单与工单"),
-        BASE + VIEW_PREMISES,
+        BASE + VIEW_PREMISES + SD_FIELD,
     ),
     Role(
         "key_custodian",
@@ -154,7 +204,38 @@ ROLES: tuple[Role, ...] = (
         + SUPERVISION
         + PREMISES_ADMIN
         + CALENDAR_ADMIN
-        + ORG_ADMIN,
+        + ORG_ADMIN
+        + SD_ADMIN,
+    ),
+    Role(
+        "vice_president",
+        gettext_noop("副总经理"),
+        gettext_noop("分管客服：审批 5000 元以内的赔偿，查看全部项目"),
+        BASE
+        + VIEW_PREMISES
+        + VIEW_CUSTOMERS
+        + SD_VIEW
+        + (
+            "servicedesk.view_project_orders",
+            "servicedesk.approve_compensation_vp",
+            "org.access_all_projects",
+            *_crud("servicedesk.compensation", "change"),
+        ),
+    ),
+    Role(
+        "general_manager",
+        gettext_noop("总经理"),
+        gettext_noop("公司负责人：审批 5000 元以上的赔偿，查看全部项目"),
+        BASE
+        + VIEW_PREMISES
+        + VIEW_CUSTOMERS
+        + SD_VIEW
+        + (
+            "servicedesk.view_project_orders",
+            "servicedesk.approve_compensation_gm",
+            "org.access_all_projects",
+            *_crud("servicedesk.compensation", "change"),
+        ),
     ),
 )
 ROLE_BY_CODE = {role.code: role for role in ROLES}

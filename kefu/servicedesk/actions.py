@@ -25,11 +25,30 @@ from kefu.servicedesk.models import OrderEvent, OrderNote, OrderSequence, WorkOr
 
 # Fields a caller may give when opening an order.
 CREATE_FIELDS = {
-    "project", "order_type", "channel", "category", "service_category", "customer",
-    "caller_name", "caller_phone", "unit", "address", "title", "description",
-    "complaint_class", "severity", "is_emergency", "equipment_down", "requested_by",
-    "appointment_at", "contractor", "department", "parent",
+    "project",
+    "order_type",
+    "channel",
+    "category",
+    "service_category",
+    "customer",
+    "caller_name",
+    "caller_phone",
+    "unit",
+    "address",
+    "title",
+    "description",
+    "complaint_class",
+    "severity",
+    "is_emergency",
+    "equipment_down",
+    "requested_by",
+    "appointment_at",
+    "contractor",
+    "department",
+    "parent",
 }
+# Work done at the customer's place: the customer confirms completion (R-TKT-08).
+FIELD_TYPES = {OrderType.REPAIR, OrderType.PAID_SERVICE, OrderType.SPECIAL_SERVICE}
 # Allowed clock skew for "an appointment in the past" (the agent types while talking).
 APPOINTMENT_GRACE = datetime.timedelta(minutes=5)
 
@@ -48,12 +67,26 @@ def next_number(project, year: int) -> str:
     return f"{project.code}-{year}-{seq.last:06d}"
 
 
-def record_event(order: WorkOrder, kind: str, actor, at: datetime.datetime, *,
-                 note: str = "", from_status: str = "", to_status: str = "",
-                 **data: Any) -> OrderEvent:
+def record_event(
+    order: WorkOrder,
+    kind: str,
+    actor,
+    at: datetime.datetime,
+    *,
+    note: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    **data: Any,
+) -> OrderEvent:
     return OrderEvent.objects.create(
-        order=order, kind=kind, actor=actor, at=at, note=note, from_status=from_status,
-        to_status=to_status, data=_jsonable(data),
+        order=order,
+        kind=kind,
+        actor=actor,
+        at=at,
+        note=note,
+        from_status=from_status,
+        to_status=to_status,
+        data=_jsonable(data),
     )
 
 
@@ -91,8 +124,9 @@ def _validate_new(actor, fields: dict, now: datetime.datetime) -> None:
     if requested is not None and requested < now - APPOINTMENT_GRACE:
         errors.setdefault("requested_by", []).append(_("要求完成时间不能早于现在。"))
     order_type = fields.get("order_type")
-    if order_type != OrderType.COMPLAINT and (fields.get("severity") or
-                                                fields.get("complaint_class")):
+    if order_type != OrderType.COMPLAINT and (
+        fields.get("severity") or fields.get("complaint_class")
+    ):
         errors.setdefault("severity", []).append(_("只有投诉才有投诉性质和严重程度。"))
     category = fields.get("category")
     if category is not None and order_type and category.order_type != order_type:
@@ -102,8 +136,9 @@ def _validate_new(actor, fields: dict, now: datetime.datetime) -> None:
 
 
 @transaction.atomic
-def create_order(actor, *, received_at: datetime.datetime | None = None,
-                 **fields: Any) -> WorkOrder:
+def create_order(
+    actor, *, received_at: datetime.datetime | None = None, **fields: Any
+) -> WorkOrder:
     """Open a work order; the receiving staff member owns it (R-TKT-01, R-TKT-03)."""
     unknown = set(fields) - CREATE_FIELDS
     if unknown:
@@ -120,8 +155,15 @@ def create_order(actor, *, received_at: datetime.datetime | None = None,
     order.number = next_number(order.project, timezone.localtime(received_at).year)
     order.full_clean()
     order.save()
-    record_event(order, "created", actor, received_at, to_status=order.status,
-                 channel=order.channel, order_type=order.order_type)
+    record_event(
+        order,
+        "created",
+        actor,
+        received_at,
+        to_status=order.status,
+        channel=order.channel,
+        order_type=order.order_type,
+    )
     from kefu.servicedesk import deadlines
 
     deadlines.apply_policy(order, now=received_at)
@@ -132,8 +174,10 @@ def _locked(order: WorkOrder, version: int | None) -> WorkOrder:
     fresh = WorkOrder.objects.select_for_update().get(pk=order.pk)
     if version is not None and fresh.version != version:
         raise ConflictError(
-            _("工单 %(number)s 已被他人修改（当前版本 %(current)s，您的版本 %(yours)s），"
-              "请刷新后再操作。")
+            _(
+                "工单 %(number)s 已被他人修改（当前版本 %(current)s，您的版本 %(yours)s），"
+                "请刷新后再操作。"
+            )
             % {"number": fresh.number, "current": fresh.version, "yours": version}
         )
     return fresh
@@ -183,9 +227,7 @@ def _start(order, actor, at, data):
     if order.service_category == ServiceCategory.PAID:
         quote = getattr(order, "quote", None)
         if quote is None or quote.accepted_at is None:
-            raise ValidationError(
-                _("有偿服务须先报价并经客户确认，才能开始施工（R-TKT-08）。")
-            )
+            raise ValidationError(_("有偿服务须先报价并经客户确认，才能开始施工（R-TKT-08）。"))
     order.started_at = at
     return ["started_at"], None
 
@@ -196,12 +238,9 @@ def _complete(order, actor, at, data):
         raise ValidationError({"resolution": [_("请填写处理结果。")]})
     fields = ["completed_at", "resolution"]
     order.completed_at, order.resolution = at, resolution
-    if order.order_type in (OrderType.REPAIR, OrderType.PAID_SERVICE,
-                            OrderType.SPECIAL_SERVICE) and order.arrived_at:
-        if not data.get("confirmed_by") or not data.get("confirmation_method"):
-            raise ValidationError(
-                {"confirmed_by": [_("完工须记录客户确认人及确认方式（R-TKT-08）。")]}
-            )
+    needs_confirmation = order.order_type in FIELD_TYPES and order.arrived_at is not None
+    if needs_confirmation and not (data.get("confirmed_by") and data.get("confirmation_method")):
+        raise ValidationError({"confirmed_by": [_("完工须记录客户确认人及确认方式（R-TKT-08）。")]})
     if data.get("confirmed_by"):
         order.confirmed_by = data["confirmed_by"]
         order.confirmation_method = data.get("confirmation_method", "")
@@ -274,8 +313,16 @@ HANDLERS = {
 
 
 @transaction.atomic
-def transition(actor, order: WorkOrder, action: str, *, version: int | None = None,
-               note: str = "", at: datetime.datetime | None = None, **data: Any) -> WorkOrder:
+def transition(
+    actor,
+    order: WorkOrder,
+    action: str,
+    *,
+    version: int | None = None,
+    note: str = "",
+    at: datetime.datetime | None = None,
+    **data: Any,
+) -> WorkOrder:
     """Move ``order`` by ``action``; refused with ``TransitionError`` when the state machine
     forbids it, ``ValidationError`` when required data is missing."""
     order = _locked(order, version)
@@ -288,9 +335,16 @@ def transition(actor, order: WorkOrder, action: str, *, version: int | None = No
         order.held_from = ""
     _save(order, ["status", *fields])
     reason = data.get("reason", "")
-    record_event(order, action, actor, at, note=note or reason, from_status=before,
-                 to_status=order.status,
-                 **{k: v for k, v in data.items() if k not in ("reason",)})
+    record_event(
+        order,
+        action,
+        actor,
+        at,
+        note=note or reason,
+        from_status=before,
+        to_status=order.status,
+        **{k: v for k, v in data.items() if k not in ("reason",)},
+    )
     from kefu.servicedesk import deadlines
 
     if action == "hold" and data.get("appointment_at") is not None:
@@ -306,8 +360,9 @@ def transition(actor, order: WorkOrder, action: str, *, version: int | None = No
 
 
 @transaction.atomic
-def transfer_ownership(actor, order: WorkOrder, new_owner, *, reason: str,
-                       version: int | None = None) -> WorkOrder:
+def transfer_ownership(
+    actor, order: WorkOrder, new_owner, *, reason: str, version: int | None = None
+) -> WorkOrder:
     """First-contact ownership moves only by an explicit, recorded transfer (R-TKT-03)."""
     order = _locked(order, version)
     if not reason.strip():
@@ -320,14 +375,28 @@ def transfer_ownership(actor, order: WorkOrder, new_owner, *, reason: str,
     previous = order.owner
     order.owner = new_owner
     _save(order, ["owner"])
-    record_event(order, "ownership_transferred", actor, timezone.now(), note=reason,
-                 previous_owner=previous, new_owner=new_owner)
+    record_event(
+        order,
+        "ownership_transferred",
+        actor,
+        timezone.now(),
+        note=reason,
+        previous_owner=previous,
+        new_owner=new_owner,
+    )
     return order
 
 
 @transaction.atomic
-def classify(actor, order: WorkOrder, *, complaint_class: str, severity: str, reason: str = "",
-             version: int | None = None) -> WorkOrder:
+def classify(
+    actor,
+    order: WorkOrder,
+    *,
+    complaint_class: str,
+    severity: str,
+    reason: str = "",
+    version: int | None = None,
+) -> WorkOrder:
     """Set or change a complaint's classification (R-TKT-04); deadlines are recomputed."""
     order = _locked(order, version)
     if order.order_type != OrderType.COMPLAINT:
@@ -344,8 +413,16 @@ def classify(actor, order: WorkOrder, *, complaint_class: str, severity: str, re
     order.full_clean(exclude=["number"])
     _save(order, ["complaint_class", "severity"])
     now = timezone.now()
-    record_event(order, "classified", actor, now, note=reason, before=before,
-                 complaint_class=complaint_class, severity=severity)
+    record_event(
+        order,
+        "classified",
+        actor,
+        now,
+        note=reason,
+        before=before,
+        complaint_class=complaint_class,
+        severity=severity,
+    )
     from kefu.servicedesk import deadlines
 
     deadlines.apply_policy(order, now=now)
@@ -356,10 +433,17 @@ def classify(actor, order: WorkOrder, *, complaint_class: str, severity: str, re
 def add_note(actor, order: WorkOrder, text: str, *, customer_visible: bool = False) -> OrderNote:
     if not text.strip():
         raise ValidationError({"text": [_("备注内容不能为空。")]})
-    note = OrderNote.objects.create(order=order, author=actor, text=text.strip(),
-                                    customer_visible=customer_visible)
-    record_event(order, "note", actor, timezone.now(), note=text.strip()[:200],
-                 customer_visible=customer_visible)
+    note = OrderNote.objects.create(
+        order=order, author=actor, text=text.strip(), customer_visible=customer_visible
+    )
+    record_event(
+        order,
+        "note",
+        actor,
+        timezone.now(),
+        note=text.strip()[:200],
+        customer_visible=customer_visible,
+    )
     if customer_visible and order.answered_at is None:
         now = timezone.now()
         WorkOrder.objects.filter(pk=order.pk).update(answered_at=now)
@@ -384,8 +468,12 @@ def _notify_after_commit(order: WorkOrder, action: str, actor) -> None:
         if order.owner_id and order.owner_id != actor.pk:
             notify(order.owner, subject, order.title, link=link)
         if action == "dispatch" and order.assignee_id and order.assignee_id != actor.pk:
-            notify(order.assignee, _("新派工单 %(number)s") % {"number": order.number},
-                   order.title, link=link)
+            notify(
+                order.assignee,
+                _("新派工单 %(number)s") % {"number": order.number},
+                order.title,
+                link=link,
+            )
         if action in CUSTOMER_MILESTONES and order.customer_id and order.customer.phone:
             notify(order.customer, subject, order.title, channels=("sms",))
 

@@ -56,22 +56,30 @@ class Category(KefuModel):
     """A node of the configurable category tree, e.g. 报修 › 水电 › 漏水."""
 
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("上级分类"),
     )
     name = models.CharField(_("名称"), max_length=50)
     order_type = models.CharField(_("工单类型"), max_length=20, choices=OrderType.choices)
     department_kind = models.CharField(
-        _("默认责任部门类别"), max_length=20, blank=True,
+        _("默认责任部门类别"),
+        max_length=20,
+        blank=True,
         help_text=_("派工时默认的部门类别（如 engineering）。"),
     )
     description_template = models.TextField(
         _("描述模板"), blank=True, help_text=_("选中分类时填入描述框的提示文字。")
     )
-    is_safety = models.BooleanField(_("安全设施"), default=False,
-                                    help_text=_("安全设施维修：2 天内回访（R-CB-04）。"))
-    is_leak = models.BooleanField(_("渗漏"), default=False,
-                                  help_text=_("渗漏维修：试水后 3 天内回访（R-CB-04）。"))
+    is_safety = models.BooleanField(
+        _("安全设施"), default=False, help_text=_("安全设施维修：2 天内回访（R-CB-04）。")
+    )
+    is_leak = models.BooleanField(
+        _("渗漏"), default=False, help_text=_("渗漏维修：试水后 3 天内回访（R-CB-04）。")
+    )
     sort = models.PositiveSmallIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -81,7 +89,8 @@ class Category(KefuModel):
         ordering = ["order_type", "sort", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["parent", "name"], name="servicedesk_category_unique_name",
+                fields=["parent", "name"],
+                name="servicedesk_category_unique_name",
                 violation_error_message=_("同一上级分类下已有同名分类。"),
             )
         ]
@@ -110,6 +119,9 @@ class OrderSequence(models.Model):
             models.UniqueConstraint(fields=["project", "year"], name="servicedesk_seq_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.project_id}/{self.year}: {self.last}"
+
 
 @register(mask_fields=["caller_phone"], exclude_fields=["version"])
 class WorkOrder(KefuModel):
@@ -120,58 +132,89 @@ class WorkOrder(KefuModel):
         "org.Project", on_delete=models.PROTECT, related_name="work_orders", verbose_name=_("项目")
     )
     order_type = models.CharField(_("类型"), max_length=20, choices=OrderType.choices)
-    channel = models.CharField(_("渠道"), max_length=20, choices=Channel.choices,
-                               default=Channel.PHONE)
+    channel = models.CharField(
+        _("渠道"), max_length=20, choices=Channel.choices, default=Channel.PHONE
+    )
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="orders",
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
         verbose_name=_("分类"),
     )
     service_category = models.CharField(
         _("服务类别"), max_length=10, choices=ServiceCategory.choices, default=ServiceCategory.FREE
     )
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices,
-                              default=Status.NEW, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
     held_from = models.CharField(_("挂起前状态"), max_length=20, blank=True, editable=False)
 
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="work_orders", verbose_name=_("客户"),
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_orders",
+        verbose_name=_("客户"),
     )
     caller_name = models.CharField(_("来电人"), max_length=50, blank=True)
     caller_phone = models.CharField(_("来电号码"), max_length=20, blank=True)
     unit = models.ForeignKey(
-        "customers.Unit", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="work_orders", verbose_name=_("房屋"),
+        "customers.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_orders",
+        verbose_name=_("房屋"),
     )
     address = models.CharField(_("地址/位置"), max_length=200, blank=True)
     title = models.CharField(_("摘要"), max_length=100)
     description = models.TextField(_("内容描述"))
 
-    complaint_class = models.CharField(_("投诉性质"), max_length=20,
-                                       choices=ComplaintClass.choices, blank=True)
-    severity = models.CharField(_("严重程度"), max_length=10, choices=Severity.choices,
-                                blank=True)
+    complaint_class = models.CharField(
+        _("投诉性质"), max_length=20, choices=ComplaintClass.choices, blank=True
+    )
+    severity = models.CharField(_("严重程度"), max_length=10, choices=Severity.choices, blank=True)
     is_emergency = models.BooleanField(_("紧急"), default=False)
-    equipment_down = models.BooleanField(_("停机"), default=False,
-                                         help_text=_("设备停机，特别关注（R-TKT-11）。"))
+    equipment_down = models.BooleanField(
+        _("停机"), default=False, help_text=_("设备停机，特别关注（R-TKT-11）。")
+    )
 
     received_at = models.DateTimeField(_("受理时间"), db_index=True)
-    receiver = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="received_orders",
-                                 verbose_name=_("接待人"))
-    owner = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="owned_orders",
-                              verbose_name=_("首问负责人"))
+    receiver = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="received_orders", verbose_name=_("接待人")
+    )
+    owner = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="owned_orders", verbose_name=_("首问负责人")
+    )
     requested_by = models.DateTimeField(_("客户要求完成时间"), null=True, blank=True)
     appointment_at = models.DateTimeField(_("预约时间"), null=True, blank=True)
 
     department = models.ForeignKey(
-        "org.Department", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="work_orders", verbose_name=_("责任部门"),
+        "org.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_orders",
+        verbose_name=_("责任部门"),
     )
-    assignee = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="assigned_orders", verbose_name=_("处理人"))
+    assignee = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_orders",
+        verbose_name=_("处理人"),
+    )
     contractor = models.CharField(_("外包单位"), max_length=100, blank=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("关联原工单"),
     )
 
@@ -185,16 +228,27 @@ class WorkOrder(KefuModel):
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
     resolution = models.TextField(_("处理结果"), blank=True)
     confirmed_by = models.CharField(_("确认人"), max_length=50, blank=True)
-    confirmation_method = models.CharField(_("确认方式"), max_length=20,
-                                           choices=ConfirmationMethod.choices, blank=True)
+    confirmation_method = models.CharField(
+        _("确认方式"), max_length=20, choices=ConfirmationMethod.choices, blank=True
+    )
     customer_materials = models.TextField(_("客户自备材料"), blank=True)
     amount_to_finance = models.DecimalField(
-        _("交财务金额（元）"), max_digits=10, decimal_places=2, null=True, blank=True,
+        _("交财务金额（元）"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
 
-    sla_policy = models.ForeignKey("SlaPolicy", on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+", verbose_name=_("时限标准"))
+    sla_policy = models.ForeignKey(
+        "SlaPolicy",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("时限标准"),
+    )
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     project_scope = "project"
@@ -252,8 +306,14 @@ class OrderEvent(models.Model):
     kind = models.CharField(_("事件"), max_length=30)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
-    actor = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", verbose_name=_("操作人"))
+    actor = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
     at = models.DateTimeField(_("时间"), db_index=True)
     note = models.TextField(_("说明"), blank=True)
     data = models.JSONField(default=dict, blank=True)
@@ -274,8 +334,9 @@ class OrderEvent(models.Model):
 @register
 class OrderNote(KefuModel):
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("记录人"))
+    author = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("记录人")
+    )
     text = models.TextField(_("内容"))
     customer_visible = models.BooleanField(_("客户可见"), default=False)
 
@@ -297,10 +358,12 @@ class Attachment(KefuModel):
     name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(_("类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("上传人"))
-    stage = models.CharField(_("环节"), max_length=20, blank=True,
-                             help_text=_("如 受理、现场、完工"))
+    uploaded_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
+    stage = models.CharField(
+        _("环节"), max_length=20, blank=True, help_text=_("如 受理、现场、完工")
+    )
 
     project_scope = "order__project"
 
@@ -319,18 +382,30 @@ class SlaPolicy(KefuModel):
 
     name = models.CharField(_("名称"), max_length=100)
     preset = models.CharField(_("来源预设"), max_length=50, blank=True)
-    project = models.ForeignKey("org.Project", on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="sla_policies", verbose_name=_("项目"),
-                                help_text=_("留空表示全公司适用。"))
+    project = models.ForeignKey(
+        "org.Project",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sla_policies",
+        verbose_name=_("项目"),
+        help_text=_("留空表示全公司适用。"),
+    )
     order_type = models.CharField(_("工单类型"), max_length=20, choices=OrderType.choices)
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, null=True, blank=True,
-                                 related_name="+", verbose_name=_("分类（含下级）"))
-    severity = models.CharField(_("严重程度"), max_length=10, choices=Severity.choices,
-                                blank=True)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("分类（含下级）"),
+    )
+    severity = models.CharField(_("严重程度"), max_length=10, choices=Severity.choices, blank=True)
     channel = models.CharField(_("渠道"), max_length=20, choices=Channel.choices, blank=True)
     customer_grade = models.CharField(_("客户等级"), max_length=2, blank=True)
-    priority = models.SmallIntegerField(_("优先级"), default=0,
-                                        help_text=_("条件同样具体时，数值大的优先。"))
+    priority = models.SmallIntegerField(
+        _("优先级"), default=0, help_text=_("条件同样具体时，数值大的优先。")
+    )
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
@@ -346,24 +421,35 @@ class SlaPolicy(KefuModel):
 class SlaTarget(KefuModel):
     policy = models.ForeignKey(SlaPolicy, on_delete=models.CASCADE, related_name="targets")
     metric = models.CharField(_("指标"), max_length=20, choices=Metric.choices)
-    amount = models.DecimalField(_("时限"), max_digits=8, decimal_places=2,
-                                 validators=[MinValueValidator(0)])
+    amount = models.DecimalField(
+        _("时限"), max_digits=8, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     unit = models.CharField(_("单位"), max_length=20, choices=DurationUnit.choices)
-    start_event = models.CharField(_("起算"), max_length=20, default="received",
-                                   help_text=_("received / dispatched / acknowledged / "
-                                               "completed / appointment"))
+    start_event = models.CharField(
+        _("起算"),
+        max_length=20,
+        default="received",
+        help_text=_("received / dispatched / acknowledged / completed / appointment"),
+    )
     use_appointment = models.BooleanField(
-        _("有预约时以预约时间为准"), default=False,
+        _("有预约时以预约时间为准"),
+        default=False,
         help_text=_("到场时限：有预约或有偿工作以预约时间为准（R-TKT-08）。"),
     )
     repeat_every_days = models.PositiveSmallIntegerField(
-        _("重复间隔（天）"), null=True, blank=True,
+        _("重复间隔（天）"),
+        null=True,
+        blank=True,
         help_text=_("未解决时每隔几天重复一次（如投诉进度回访每 2 天，R-CB-03）。"),
     )
     escalation = models.JSONField(
-        _("升级步骤"), default=list, blank=True,
-        help_text=_('如 [{"at_percent": 80, "notify": "owner"}, '
-                    '{"at_percent": 100, "notify": "supervisor"}]'),
+        _("升级步骤"),
+        default=list,
+        blank=True,
+        help_text=_(
+            '如 [{"at_percent": 80, "notify": "owner"}, '
+            '{"at_percent": 100, "notify": "supervisor"}]'
+        ),
     )
 
     class Meta:
@@ -371,9 +457,11 @@ class SlaTarget(KefuModel):
         verbose_name_plural = pgettext_lazy("plural", "时限目标")
         ordering = ["policy", "metric"]
         constraints = [
-            models.UniqueConstraint(fields=["policy", "metric"],
-                                    name="servicedesk_target_unique_metric",
-                                    violation_error_message=_("该标准已有此指标。"))
+            models.UniqueConstraint(
+                fields=["policy", "metric"],
+                name="servicedesk_target_unique_metric",
+                violation_error_message=_("该标准已有此指标。"),
+            )
         ]
 
     def __str__(self) -> str:
@@ -389,13 +477,16 @@ class OrderDeadline(models.Model):
 
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="deadlines")
     metric = models.CharField(_("指标"), max_length=20, choices=Metric.choices)
-    target = models.ForeignKey(SlaTarget, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="+")
+    target = models.ForeignKey(
+        SlaTarget, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     started_at = models.DateTimeField(_("起算时间"))
     due_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
     paused_at = models.DateTimeField(_("暂停于"), null=True, blank=True)
     remaining_seconds = models.FloatField(
-        _("暂停时剩余（秒）"), null=True, blank=True,
+        _("暂停时剩余（秒）"),
+        null=True,
+        blank=True,
         help_text=_("暂停时剩余的计时：工作日/工作小时目标按工作时间计。"),
     )
     met_at = models.DateTimeField(_("达成时间"), null=True, blank=True)
@@ -411,14 +502,19 @@ class OrderDeadline(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "工单时限")
         ordering = ["due_at"]
         constraints = [
-            models.UniqueConstraint(fields=["order", "metric"],
-                                    name="servicedesk_deadline_unique_metric")
+            models.UniqueConstraint(
+                fields=["order", "metric"], name="servicedesk_deadline_unique_metric"
+            )
         ]
         indexes = [
-            models.Index(fields=["next_check_at"], name="sd_deadline_next_check",
-                         condition=Q(next_check_at__isnull=False)),
-            models.Index(fields=["due_at"], name="sd_deadline_open_due",
-                         condition=Q(met_at__isnull=True)),
+            models.Index(
+                fields=["next_check_at"],
+                name="sd_deadline_next_check",
+                condition=Q(next_check_at__isnull=False),
+            ),
+            models.Index(
+                fields=["due_at"], name="sd_deadline_open_due", condition=Q(met_at__isnull=True)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -432,17 +528,27 @@ class Callback(KefuModel):
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="callbacks")
     kind = models.CharField(_("回访类别"), max_length=20, choices=CallbackKind.choices)
     due_at = models.DateTimeField(_("应回访时间"), db_index=True)
-    assigned_to = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="callbacks", verbose_name=_("回访人"))
+    assigned_to = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="callbacks",
+        verbose_name=_("回访人"),
+    )
     done_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
-    done_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+", verbose_name=_("实际回访人"))
-    method = models.CharField(_("方式"), max_length=10, choices=CallbackMethod.choices,
-                              blank=True)
+    done_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("实际回访人"),
+    )
+    method = models.CharField(_("方式"), max_length=10, choices=CallbackMethod.choices, blank=True)
     questions = models.TextField(_("回访内容"), blank=True)
     customer_words = models.TextField(_("客户意见"), blank=True)
-    result = models.CharField(_("结果"), max_length=20, choices=CallbackResult.choices,
-                              blank=True)
+    result = models.CharField(_("结果"), max_length=20, choices=CallbackResult.choices, blank=True)
     visit_confirmed_by = models.CharField(_("上门回访客户签字"), max_length=50, blank=True)
 
     project_scope = "order__project"
@@ -462,17 +568,30 @@ class Rating(KefuModel):
     """R-SAT-01: four items × four levels."""
 
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="ratings")
-    callback = models.OneToOneField(Callback, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="rating")
+    callback = models.OneToOneField(
+        Callback, on_delete=models.SET_NULL, null=True, blank=True, related_name="rating"
+    )
     attitude = models.PositiveSmallIntegerField(_("服务态度"), choices=RatingLevel.choices)
     technique = models.PositiveSmallIntegerField(_("技术水平"), choices=RatingLevel.choices)
     timeliness = models.PositiveSmallIntegerField(_("到场及时"), choices=RatingLevel.choices)
     promise = models.PositiveSmallIntegerField(_("承诺兑现"), choices=RatingLevel.choices)
     rated_by = models.CharField(_("评价人"), max_length=50, blank=True)
-    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name=_("记录人"))
-    staff = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="ratings_received", verbose_name=_("被评价员工"))
+    recorded_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("记录人"),
+    )
+    staff = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ratings_received",
+        verbose_name=_("被评价员工"),
+    )
 
     project_scope = "order__project"
 
@@ -493,13 +612,15 @@ class Rating(KefuModel):
 class PriceItem(KefuModel):
     """A paid-service price list line per project (R-TKT-08, R-PROP-05)."""
 
-    project = models.ForeignKey("org.Project", on_delete=models.CASCADE,
-                                related_name="price_items", verbose_name=_("项目"))
+    project = models.ForeignKey(
+        "org.Project", on_delete=models.CASCADE, related_name="price_items", verbose_name=_("项目")
+    )
     code = models.CharField(_("编号"), max_length=20)
     name = models.CharField(_("项目名称"), max_length=100)
     unit = models.CharField(_("计价单位"), max_length=20, default="次")
-    price = models.DecimalField(_("单价（元）"), max_digits=10, decimal_places=2,
-                                validators=[MinValueValidator(0)])
+    price = models.DecimalField(
+        _("单价（元）"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     is_active = models.BooleanField(_("启用"), default=True)
 
     project_scope = "project"
@@ -509,9 +630,11 @@ class PriceItem(KefuModel):
         verbose_name_plural = pgettext_lazy("plural", "有偿服务价目")
         ordering = ["project", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "code"],
-                                    name="servicedesk_price_unique_code",
-                                    violation_error_message=_("该项目已有此价目编号。"))
+            models.UniqueConstraint(
+                fields=["project", "code"],
+                name="servicedesk_price_unique_code",
+                violation_error_message=_("该项目已有此价目编号。"),
+            )
         ]
 
     def __str__(self) -> str:
@@ -526,10 +649,12 @@ class Quote(KefuModel):
     total = models.DecimalField(_("合计（元）"), max_digits=10, decimal_places=2, default=0)
     accepted_at = models.DateTimeField(_("客户确认时间"), null=True, blank=True)
     accepted_by = models.CharField(_("确认人"), max_length=50, blank=True)
-    acceptance_method = models.CharField(_("确认方式"), max_length=20,
-                                         choices=ConfirmationMethod.choices, blank=True)
-    prepared_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("报价人"))
+    acceptance_method = models.CharField(
+        _("确认方式"), max_length=20, choices=ConfirmationMethod.choices, blank=True
+    )
+    prepared_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("报价人")
+    )
 
     project_scope = "order__project"
 
@@ -543,16 +668,22 @@ class Quote(KefuModel):
 
 class QuoteLine(models.Model):
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
-    price_item = models.ForeignKey(PriceItem, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    price_item = models.ForeignKey(
+        PriceItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     description = models.CharField(_("内容"), max_length=100)
-    quantity = models.DecimalField(_("数量"), max_digits=8, decimal_places=2,
-                                   validators=[MinValueValidator(0)])
-    unit_price = models.DecimalField(_("单价"), max_digits=10, decimal_places=2,
-                                     validators=[MinValueValidator(0)])
+    quantity = models.DecimalField(
+        _("数量"), max_digits=8, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    unit_price = models.DecimalField(
+        _("单价"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.description} × {self.quantity}"
 
     @property
     def amount(self):
@@ -569,22 +700,36 @@ class Compensation(KefuModel):
         REJECTED = "rejected", _("已驳回")
         CUSTOMER_REJECTED = "customer_rejected", _("客户不接受")
 
-    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE,
-                              related_name="compensations")
-    amount = models.DecimalField(_("金额（元）"), max_digits=10, decimal_places=2,
-                                 validators=[MinValueValidator(0)])
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="compensations")
+    amount = models.DecimalField(
+        _("金额（元）"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     reason = models.TextField(_("事由"))
     approver_level = models.CharField(_("审批层级"), max_length=30)
-    status = models.CharField(_("状态"), max_length=20, choices=Decision.choices,
-                              default=Decision.PENDING)
-    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("申请人"))
-    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("审批人"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Decision.choices, default=Decision.PENDING
+    )
+    requested_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
+    )
+    decided_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审批人"),
+    )
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.TextField(_("审批意见"), blank=True)
-    follow_up = models.ForeignKey(WorkOrder, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="+", verbose_name=_("新投诉"))
+    follow_up = models.ForeignKey(
+        WorkOrder,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("新投诉"),
+    )
 
     project_scope = "order__project"
 
@@ -609,8 +754,7 @@ class IncidentReport(KefuModel):
     report = models.TextField(_("事件报告"), blank=True)
     elevator_no = models.CharField(_("电梯编号"), max_length=20, blank=True)
     floor = models.CharField(_("所在楼层"), max_length=20, blank=True)
-    technician_notified_at = models.DateTimeField(_("通知电梯技术员时间"), null=True,
-                                                  blank=True)
+    technician_notified_at = models.DateTimeField(_("通知电梯技术员时间"), null=True, blank=True)
     fire_service_called = models.BooleanField(_("已报消防"), default=False)
 
     project_scope = "order__project"

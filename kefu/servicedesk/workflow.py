@@ -28,25 +28,30 @@ class Action:
     target: str | None  # None: decided by the service (resume returns to the held status)
 
 
-OPEN_WORK = frozenset({S.ACCEPTED, S.DISPATCHED, S.ACKNOWLEDGED, S.DEPARTED, S.ON_SITE,
-                       S.IN_PROGRESS, S.REOPENED})
+OPEN_WORK = frozenset(
+    {S.ACCEPTED, S.DISPATCHED, S.ACKNOWLEDGED, S.DEPARTED, S.ON_SITE, S.IN_PROGRESS, S.REOPENED}
+)
 
 ACTIONS: dict[str, Action] = {
     a.code: a
     for a in (
         Action("accept", "受理", frozenset({S.NEW}), S.ACCEPTED),
         Action(
-            "dispatch", "派工",
-            frozenset({S.ACCEPTED, S.REOPENED, S.DISPATCHED, S.ACKNOWLEDGED}), S.DISPATCHED,
+            "dispatch",
+            "派工",
+            frozenset({S.ACCEPTED, S.REOPENED, S.DISPATCHED, S.ACKNOWLEDGED}),
+            S.DISPATCHED,
         ),
         Action("acknowledge", "接单", frozenset({S.DISPATCHED}), S.ACKNOWLEDGED),
         Action("depart", "出发", frozenset({S.ACKNOWLEDGED}), S.DEPARTED),
         Action("arrive", "到场", frozenset({S.ACKNOWLEDGED, S.DEPARTED}), S.ON_SITE),
         Action("start", "开始处理", frozenset({S.ON_SITE}), S.IN_PROGRESS),
         Action(
-            "complete", "完成",
-            frozenset({S.ACCEPTED, S.ON_SITE, S.IN_PROGRESS, S.REOPENED, S.DISPATCHED,
-                       S.ACKNOWLEDGED}),
+            "complete",
+            "完成",
+            frozenset(
+                {S.ACCEPTED, S.ON_SITE, S.IN_PROGRESS, S.REOPENED, S.DISPATCHED, S.ACKNOWLEDGED}
+            ),
             S.COMPLETED,
         ),
         Action("hold", "挂起/待预约", OPEN_WORK, S.ON_HOLD),
@@ -54,7 +59,8 @@ ACTIONS: dict[str, Action] = {
         Action("callback", "回访", frozenset({S.COMPLETED}), S.CALLBACK_DONE),
         Action("close", "关闭", frozenset({S.CALLBACK_DONE, S.COMPLETED}), S.CLOSED),
         Action(
-            "cancel", "取消",
+            "cancel",
+            "取消",
             frozenset({S.NEW, S.ACCEPTED, S.DISPATCHED, S.ACKNOWLEDGED, S.ON_HOLD, S.REOPENED}),
             S.CANCELLED,
         ),
@@ -78,9 +84,7 @@ def check(action: str, status: str) -> Action:
     except KeyError:
         raise TransitionError(f"未知的操作：{action}") from None
     if status not in spec.sources:
-        raise TransitionError(
-            f"工单当前状态为“{S(status).label}”，不能执行“{spec.label}”。"
-        )
+        raise TransitionError(f"工单当前状态为“{S(status).label}”，不能执行“{spec.label}”。")
     return spec
 
 

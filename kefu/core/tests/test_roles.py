@@ -39,6 +39,8 @@ def test_role_names_are_the_regulation_titles():
         "钥匙保管员",
         "档案管理员",
         "系统管理员",
+        "副总经理",
+        "总经理",
     ]
 
 
