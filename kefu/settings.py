@@ -271,5 +271,9 @@ LOGGING = {
     "loggers": {"huey": {"level": "INFO"}, "django.db.backends": {"level": "WARNING"}},
 }
 
+# R-TKT-10 compensation approval limits (元): up to "department" the department manager,
+# up to "vp" the vice-president, above that the general manager.
+KEFU_COMPENSATION_LIMITS = {"department": 1000, "vp": 5000}
+
 # Phone lookup: how many customers one query returns at most.
 KEFU_LOOKUP_LIMIT = 20

@@ -312,6 +312,17 @@ HANDLERS = {
 }
 
 
+# Actions that need more than the right to change orders.
+ACTION_PERMISSIONS = {"dispatch": "servicedesk.dispatch_order"}
+
+
+def _check_permission(actor, order: WorkOrder, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise PermissionDenied(_("您没有执行此操作的权限。"))
+    if not WorkOrder.visible_to(actor, "change").filter(pk=order.pk).exists():
+        raise PermissionDenied(_("该工单不在您的权限范围内。"))
+
+
 @transaction.atomic
 def transition(
     actor,
@@ -325,6 +336,7 @@ def transition(
 ) -> WorkOrder:
     """Move ``order`` by ``action``; refused with ``TransitionError`` when the state machine
     forbids it, ``ValidationError`` when required data is missing."""
+    _check_permission(actor, order, ACTION_PERMISSIONS.get(action, "servicedesk.change_workorder"))
     order = _locked(order, version)
     spec = workflow.check(action, order.status)
     at = at or timezone.now()
@@ -364,6 +376,8 @@ def transfer_ownership(
     actor, order: WorkOrder, new_owner, *, reason: str, version: int | None = None
 ) -> WorkOrder:
     """First-contact ownership moves only by an explicit, recorded transfer (R-TKT-03)."""
+    if order.owner_id != actor.pk:
+        _check_permission(actor, order, "servicedesk.transfer_order")
     order = _locked(order, version)
     if not reason.strip():
         raise ValidationError({"reason": [_("转交首问责任须填写原因（R-TKT-03）。")]})
@@ -398,6 +412,7 @@ def classify(
     version: int | None = None,
 ) -> WorkOrder:
     """Set or change a complaint's classification (R-TKT-04); deadlines are recomputed."""
+    _check_permission(actor, order, "servicedesk.change_workorder")
     order = _locked(order, version)
     if order.order_type != OrderType.COMPLAINT:
         raise ValidationError(_("只有投诉工单可以定性。"))
