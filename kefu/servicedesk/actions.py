@@ -306,8 +306,8 @@ HANDLERS = {
     "resume": _resume,
     "callback": lambda order, actor, at, data: ([], None),
     "close": _close,
-    "cancel": _with_reason(None),
-    "invalidate": _with_reason(None),
+    "cancel": _with_reason("cancelled"),
+    "invalidate": _with_reason("cancelled"),
     "reopen": _reopen,
 }
 

@@ -403,6 +403,11 @@ class SlaPolicy(KefuModel):
     severity = models.CharField(_("严重程度"), max_length=10, choices=Severity.choices, blank=True)
     channel = models.CharField(_("渠道"), max_length=20, choices=Channel.choices, blank=True)
     customer_grade = models.CharField(_("客户等级"), max_length=2, blank=True)
+    category_flag = models.CharField(
+        _("分类特征"), max_length=10, blank=True,
+        choices=[("safety", _("安全设施类")), ("leak", _("渗漏类"))],
+        help_text=_("工单分类（或其上级）标为安全设施/渗漏时适用（R-CB-04）。"),
+    )
     priority = models.SmallIntegerField(
         _("优先级"), default=0, help_text=_("条件同样具体时，数值大的优先。")
     )
@@ -435,6 +440,10 @@ class SlaTarget(KefuModel):
         _("有预约时以预约时间为准"),
         default=False,
         help_text=_("到场时限：有预约或有偿工作以预约时间为准（R-TKT-08）。"),
+    )
+    use_requested_by = models.BooleanField(
+        _("客户要求更早时以客户要求为准"), default=False,
+        help_text=_("如一般投诉 2 天内或按客户要求的期限处理（R-TKT-05）。"),
     )
     repeat_every_days = models.PositiveSmallIntegerField(
         _("重复间隔（天）"),
@@ -480,8 +489,13 @@ class OrderDeadline(models.Model):
     target = models.ForeignKey(
         SlaTarget, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    started_at = models.DateTimeField(_("起算时间"))
+    started_at = models.DateTimeField(_("起算时间"), null=True, blank=True,
+                                      help_text=_("为空：起算事件尚未发生。"))
     due_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
+    pauses = models.JSONField(
+        _("暂停记录"), default=list, blank=True,
+        help_text=_("已结束的暂停 [暂停于, 恢复于]：重新计算时限时挂起时间不计。"),
+    )
     paused_at = models.DateTimeField(_("暂停于"), null=True, blank=True)
     remaining_seconds = models.FloatField(
         _("暂停时剩余（秒）"),
