@@ -254,7 +254,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "RatingLevelEnum": "kefu.servicedesk.choices.RatingLevel",
+        "CallbackKindEnum": "kefu.servicedesk.choices.CallbackKind",
+        "CustomerKindEnum": "kefu.customers.choices.CustomerKind",
+        "DepartmentKindEnum": "kefu.org.choices.DepartmentKind",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"

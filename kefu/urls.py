@@ -14,6 +14,7 @@ api_patterns = [
     path("calendars/", include("kefu.calendars.api.urls")),
     path("notifications/", include("kefu.notifications.api.urls")),
     path("audit/", include("kefu.core.api.urls")),
+    path("servicedesk/", include("kefu.servicedesk.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
@@ -40,6 +41,7 @@ urlpatterns = [
     path("customers/", include("kefu.customers.urls")),
     path("calendars/", include("kefu.calendars.urls")),
     path("notifications/", include("kefu.notifications.urls")),
+    path("servicedesk/", include("kefu.servicedesk.urls")),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
 ]

@@ -80,11 +80,13 @@ SD_FIELD = (
     *_crud("servicedesk.workorder", "change"),
     *_crud("servicedesk.quote", "add", "change"),
 )
-# The service desk proper: open orders, see the project's queue, callbacks and ratings.
+# The service desk proper: open orders, hand them to the department (R-TKT-08: within 10
+# minutes), see the project's queue, callbacks and ratings.
 SD_DESK = (
     *SD_FIELD,
     *_crud("servicedesk.workorder", "add"),
     "servicedesk.view_project_orders",
+    "servicedesk.dispatch_order",
     *_crud("servicedesk.callback", "add", "change"),
     *_crud("servicedesk.rating", "add"),
     *_crud("servicedesk.compensation", "add"),
@@ -92,7 +94,6 @@ SD_DESK = (
 )
 SD_SUPERVISION = (
     *SD_DESK,
-    "servicedesk.dispatch_order",
     "servicedesk.transfer_order",
 )
 SD_ADMIN = (

@@ -10,6 +10,7 @@ are sent after commit.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -95,6 +96,8 @@ def _jsonable(data: dict) -> dict:
     for key, value in data.items():
         if isinstance(value, datetime.datetime | datetime.date):
             out[key] = value.isoformat()
+        elif isinstance(value, Decimal):
+            out[key] = str(value)
         elif hasattr(value, "pk"):
             out[key] = {"id": value.pk, "name": str(value)}
         else:

@@ -404,7 +404,9 @@ class SlaPolicy(KefuModel):
     channel = models.CharField(_("渠道"), max_length=20, choices=Channel.choices, blank=True)
     customer_grade = models.CharField(_("客户等级"), max_length=2, blank=True)
     category_flag = models.CharField(
-        _("分类特征"), max_length=10, blank=True,
+        _("分类特征"),
+        max_length=10,
+        blank=True,
         choices=[("safety", _("安全设施类")), ("leak", _("渗漏类"))],
         help_text=_("工单分类（或其上级）标为安全设施/渗漏时适用（R-CB-04）。"),
     )
@@ -442,7 +444,8 @@ class SlaTarget(KefuModel):
         help_text=_("到场时限：有预约或有偿工作以预约时间为准（R-TKT-08）。"),
     )
     use_requested_by = models.BooleanField(
-        _("客户要求更早时以客户要求为准"), default=False,
+        _("客户要求更早时以客户要求为准"),
+        default=False,
         help_text=_("如一般投诉 2 天内或按客户要求的期限处理（R-TKT-05）。"),
     )
     repeat_every_days = models.PositiveSmallIntegerField(
@@ -489,11 +492,14 @@ class OrderDeadline(models.Model):
     target = models.ForeignKey(
         SlaTarget, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    started_at = models.DateTimeField(_("起算时间"), null=True, blank=True,
-                                      help_text=_("为空：起算事件尚未发生。"))
+    started_at = models.DateTimeField(
+        _("起算时间"), null=True, blank=True, help_text=_("为空：起算事件尚未发生。")
+    )
     due_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
     pauses = models.JSONField(
-        _("暂停记录"), default=list, blank=True,
+        _("暂停记录"),
+        default=list,
+        blank=True,
         help_text=_("已结束的暂停 [暂停于, 恢复于]：重新计算时限时挂起时间不计。"),
     )
     paused_at = models.DateTimeField(_("暂停于"), null=True, blank=True)

@@ -98,4 +98,3 @@ def daily_summary(user, day: datetime.date, project=None) -> DailySummary:
     if agg["n"]:
         result.satisfaction = round((agg["a"] + agg["t"] + agg["s"] + agg["p"]) / 4, 2)
     return result
-

@@ -27,6 +27,7 @@ MESSAGES = {
     "method_not_allowed": _("不支持该请求方法。"),
     "throttled": _("请求过于频繁，请稍后再试。"),
     "conflict": _("数据与现有记录冲突。"),
+    "invalid_transition": _("当前状态不允许此操作。"),
     "parse_error": _("请求内容无法解析。"),
     "unsupported_media_type": _("不支持的内容类型。"),
 }
@@ -51,6 +52,20 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, IntegrityError):
         return Response(error_body("conflict"), status=status.HTTP_409_CONFLICT)
+    else:
+        # Service-desk refusals (imported lazily: core must not load apps at import time).
+        from kefu.servicedesk.actions import ConflictError
+        from kefu.servicedesk.workflow import TransitionError
+
+        if isinstance(exc, TransitionError):
+            return Response(
+                error_body("invalid_transition", message=str(exc)),
+                status=status.HTTP_409_CONFLICT,
+            )
+        if isinstance(exc, ConflictError):
+            return Response(
+                error_body("conflict", message=str(exc)), status=status.HTTP_409_CONFLICT
+            )
 
     response = drf_exception_handler(exc, context)
     if response is None:

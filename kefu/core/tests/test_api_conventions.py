@@ -61,6 +61,7 @@ SKIPPED = {
     "/api/calendars/",
     "/api/notifications/",
     "/api/audit/",
+    "/api/servicedesk/",
 }
 
 

@@ -152,8 +152,14 @@ def test_unsatisfied_repair_opens_a_rectification_order_to_the_technician(
 def test_agent_without_dispatch_right_leaves_rectification_in_the_queue(
     sd, open_order, finish_order
 ):
+    from django.contrib.auth.models import Permission
+
     order = finish_order(open_order(category=sd["cat_leak"]))
-    _record(sd["agent"], _only_task(order), result="unsatisfied", customer_words="还在渗水")
+    # An organisation may keep dispatching to supervisors: take the right away from this agent.
+    agent = sd["agent"]
+    agent.groups.first().permissions.remove(Permission.objects.get(codename="dispatch_order"))
+    agent = type(agent).objects.get(pk=agent.pk)
+    _record(agent, _only_task(order), result="unsatisfied", customer_words="还在渗水")
     child = WorkOrder.objects.get(parent=order)
     assert (child.status, child.department, child.assignee) == (
         "accepted",

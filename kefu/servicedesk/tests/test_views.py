@@ -217,10 +217,11 @@ def test_version_conflict_is_refused_without_saving(agent_client, open_order, sd
     assert order.status == "accepted"
 
 
-def test_dispatch_needs_the_dispatch_permission(agent_client, client, open_order, sd):
+def test_dispatch_needs_the_dispatch_permission(client, open_order, sd):
     order = actions.transition(sd["supervisor"], open_order(), "accept")
     data = {"department": sd["engineering"].pk, "assignee": sd["tech"].pk}
-    assert _act(agent_client, order, "dispatch", **data).status_code == 403
+    client.force_login(sd["tech"])  # technicians may not dispatch
+    assert _act(client, order, "dispatch", **data).status_code == 403
     client.force_login(sd["supervisor"])
     response = _act(client, order, "dispatch", **data)
     assert "派工：已完成。" in _messages(response)
