@@ -42,7 +42,7 @@ from kefu.customers.choices import (
     UnitStatus,
 )
 from kefu.customers.models import Building, Customer, CustomerUnit, EmergencyContact, Floor, Unit
-from kefu.demo import data
+from kefu.demo import data, servicedesk
 from kefu.org.models import Department, Organisation, Project, Staff
 
 __all__ = ["DemoError", "Login", "build", "counts", "has_data", "logins", "uscc_check_char"]
@@ -140,6 +140,7 @@ def build(log: Callable[[str], None] | None = None) -> dict[str, int]:
         raise DemoError(f"以下用户名已被占用，无法创建演示账号：{'、'.join(taken)}。")
     with audit_context(SOURCE_COMMAND), disable_auditlog(), transaction.atomic():
         DemoBuilder(random.Random(data.SEED), say).run()
+        servicedesk.build(random.Random(data.SEED + servicedesk.SEED_OFFSET), say)
     return counts()
 
 
@@ -158,6 +159,7 @@ def counts() -> dict[str, int]:
         "登录账号": User.objects.count(),
         "日历例外日": CalendarDay.objects.count(),
         "营业时间段": BusinessHours.objects.count(),
+        **servicedesk.counts(),
     }
 
 
