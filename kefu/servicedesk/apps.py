@@ -8,5 +8,7 @@ class ServicedeskConfig(AppConfig):
     verbose_name = _("工单服务")
 
     def ready(self) -> None:
-        from kefu.servicedesk import jobs  # noqa: F401  (SLA escalation sweep)
-        from kefu.servicedesk import jobs_callbacks  # noqa: F401  (R-CB-03 progress callbacks)
+        from kefu.servicedesk import (
+            jobs,  # noqa: F401  (SLA escalation sweep)
+            jobs_callbacks,  # noqa: F401  (R-CB-03 progress callbacks)
+        )
