@@ -18,6 +18,7 @@ PASSWORD = "pass-Kefu-2026"
 
 def _login(chromium, live_server, username):
     page = chromium.new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.set_default_timeout(60_000)  # generous on a loaded 2-core CI machine
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
