@@ -15,7 +15,7 @@ How the history is replayed
 Each order is a small *story* (a generator) that yields the moment of its next step. A single
 event queue runs all stories in time order, so orders are numbered in the order they were
 received and every step sees the world as it was at that moment. Steps due after the demo's
-"now" (``DEMO_TODAY`` 09:30) are simply not taken: those orders form the open queue — some of
+"now" (see ``demo_now``) are simply not taken: those orders form the open queue — some of
 them overdue.
 
 The clock is simulated: the services stamp some times with ``django.utils.timezone.now()``
@@ -109,10 +109,14 @@ def has_module(name: str) -> bool:
 
 
 def demo_now() -> datetime.datetime:
-    """The demo's "now": ``DEMO_TODAY`` at 09:30, local time."""
-    return datetime.datetime.combine(
-        data.DEMO_TODAY, sd.NOW_TIME, tzinfo=ZoneInfo(settings.TIME_ZONE)
-    )
+    """The end of the demo's history: 09:30 on the latest day, at or before now, that is a
+    whole number of weeks after ``DEMO_TODAY``. The open queue a supervisor sees on first start
+    is at most a week old rather than fixed in the past, and the history stays the same
+    (same weekdays, so the same random draws) whenever the demo is built."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    anchor = datetime.datetime.combine(data.DEMO_TODAY, sd.NOW_TIME, tzinfo=tz)
+    weeks = max(0, (timezone.localtime(timezone=tz) - anchor).days // 7)
+    return anchor + datetime.timedelta(weeks=weeks)
 
 
 class Clock:
@@ -181,7 +185,7 @@ class DeskHistory:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.end = demo_now()
-        first_day = data.DEMO_TODAY - datetime.timedelta(days=sd.DAYS)
+        first_day = self.end.date() - datetime.timedelta(days=sd.DAYS)
         self.start = datetime.datetime.combine(first_day, datetime.time(0, 0), self.end.tzinfo)
         self.stats = Stats()
         self.queue: list[tuple[datetime.datetime, int, Story]] = []

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime
 
 SEED_OFFSET = 3  # the service-desk generator uses Random(data.SEED + SEED_OFFSET)
-DAYS = 90  # history length, ending on data.DEMO_TODAY
-# The demo's "now": the morning of DEMO_TODAY, local time (the open queue is as of this moment).
+# The demo's history ends at this time of day (the morning queue).
 NOW_TIME = datetime.time(9, 30)
+DAYS = 90  # history length, ending at servicedesk.demo_now()
+# The demo's "now": the morning of DEMO_TODAY, local time (the open queue is as of this moment).
 
 # Orders per day per project by weekday (Mon…Sun); the office complex is quiet at weekends.
 # About 1,200 orders in 90 days: the replay goes through every real write path (~40 ms per
