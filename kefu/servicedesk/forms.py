@@ -292,3 +292,82 @@ class CallbackRecordForm(BootstrapMixin, forms.Form):
         if data.get("attitude") in (None, ""):
             return None
         return {f: data[f] for f in self.RATING_FIELDS}
+
+
+# ---------------------------------------------------------------------------------------------
+# Paid service, compensation and incidents (R-TKT-08, R-TKT-10, R-TKT-14). Amounts are taken as
+# text: ``rules.parse_amount`` in the services gives the Chinese message for bad or negative ones.
+
+QUOTE_ROWS = 5
+
+
+class QuoteAcceptForm(BootstrapMixin, forms.Form):
+    accepted_by = forms.CharField(label=_("确认报价的客户"), max_length=50)
+    method = forms.ChoiceField(label=_("确认方式"), choices=ConfirmationMethod.choices)
+
+
+class FinanceForm(BootstrapMixin, forms.Form):
+    amount = forms.CharField(label=_("交财务金额（元）"), max_length=20)
+
+
+class MaterialsForm(BootstrapMixin, forms.Form):
+    text = forms.CharField(
+        label=_("客户自备材料"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class CompensationRequestForm(BootstrapMixin, forms.Form):
+    amount = forms.CharField(label=_("赔偿金额（元）"), max_length=20)
+    reason = forms.CharField(label=_("赔偿事由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CompensationDecisionForm(BootstrapMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审批"), choices=[("approve", _("批准")), ("reject", _("驳回"))]
+    )
+    note = forms.CharField(label=_("审批意见"), required=False, max_length=500)
+
+
+class CustomerRejectsForm(BootstrapMixin, forms.Form):
+    note = forms.CharField(label=_("客户不接受的理由"), max_length=500)
+
+
+class IncidentChecklistForm(BootstrapMixin, forms.Form):
+    """R-TKT-14 losses and the elevator-entrapment checklist (``incidents.update_checklist``)."""
+
+    losses = forms.CharField(
+        label=_("损失统计"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    elevator_no = forms.CharField(label=_("电梯编号"), max_length=20, required=False)
+    floor = forms.CharField(label=_("所在楼层"), max_length=20, required=False)
+    technician_notified_at = _datetime_field(_("通知电梯技术员时间"))
+    fire_service_called = forms.BooleanField(label=_("已报消防"), required=False)
+
+
+class IncidentReportForm(BootstrapMixin, forms.Form):
+    report = forms.CharField(
+        label=_("事件报告"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+
+
+class IncidentCreateForm(BootstrapMixin, forms.Form):
+    """A new incident (``incidents.open_incident``): the emergency order and its checklist."""
+
+    project = forms.ModelChoiceField(label=_("项目"), queryset=Project.objects.none())
+    title = forms.CharField(label=_("摘要"), max_length=100)
+    description = forms.CharField(label=_("事件经过"), widget=forms.Textarea(attrs={"rows": 3}))
+    location = forms.CharField(label=_("事件地点"), max_length=100)
+    caller_name = forms.CharField(label=_("报告人"), max_length=50, required=False)
+    caller_phone = forms.CharField(label=_("报告人电话"), max_length=20, required=False)
+    losses = forms.CharField(
+        label=_("损失统计"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    elevator_entrapment = forms.BooleanField(label=_("电梯困人"), required=False)
+    elevator_no = forms.CharField(label=_("电梯编号"), max_length=20, required=False)
+    floor = forms.CharField(label=_("所在楼层"), max_length=20, required=False)
+    technician_notified_at = _datetime_field(_("通知电梯技术员时间"))
+    fire_service_called = forms.BooleanField(label=_("已报消防"), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = Project.objects.restrict(user)

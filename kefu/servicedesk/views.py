@@ -404,6 +404,10 @@ def order_detail(request, pk: int):
         "can_audit": user.has_perm("auditlog.view_logentry"),
         "customer": order.customer,
     }
+    # Paid-service quote, compensation and incident sections (kefu/servicedesk/views_paid.py).
+    from kefu.servicedesk.views_paid import order_sections
+
+    ctx.update(order_sections(user, order))
     if user.has_perm("servicedesk.transfer_order") and order.status not in workflow.TERMINAL:
         ctx["transfer_form"] = TransferForm(order=order, initial={"version": order.version})
     if (

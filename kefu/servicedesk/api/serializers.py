@@ -34,10 +34,13 @@ from kefu.servicedesk.models import (
     Callback,
     Category,
     Compensation,
+    IncidentReport,
     OrderDeadline,
     OrderEvent,
     OrderNote,
     PriceItem,
+    Quote,
+    QuoteLine,
     Rating,
     SlaPolicy,
     SlaTarget,
@@ -561,3 +564,122 @@ class DailySummarySerializer(serializers.Serializer):
     callback_rate = serializers.FloatField(allow_null=True)
     ratings = serializers.IntegerField()
     satisfaction = serializers.FloatField(allow_null=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Paid service (R-TKT-08) and incidents (R-TKT-14). Amounts are not range-checked here: the
+# services (``rules.parse_amount``) refuse negative ones with their Chinese message.
+
+
+class QuoteLineInputSerializer(serializers.Serializer):
+    price_item = serializers.PrimaryKeyRelatedField(
+        queryset=PriceItem.objects.all(), required=False, allow_null=True
+    )
+    description = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    quantity = serializers.DecimalField(max_digits=8, decimal_places=2, default=1)
+    unit_price = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        help_text=_("不填时按价目表单价"),
+    )
+
+
+class QuoteInputSerializer(serializers.Serializer):
+    lines = QuoteLineInputSerializer(many=True)
+
+
+class QuoteLineSerializer(serializers.ModelSerializer):
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = QuoteLine
+        fields = ["id", "price_item", "description", "quantity", "unit_price", "amount"]
+        read_only_fields = fields
+
+
+class QuoteSerializer(serializers.ModelSerializer):
+    order = BriefRelatedField(read_only=True, brief_fields=("id", "number"))
+    prepared_by = UserField(read_only=True)
+    lines = QuoteLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Quote
+        fields = [
+            "id",
+            "order",
+            "total",
+            "lines",
+            "prepared_by",
+            "accepted_at",
+            "accepted_by",
+            "acceptance_method",
+            "created",
+        ]
+        read_only_fields = fields
+
+
+class QuoteAcceptSerializer(serializers.Serializer):
+    accepted_by = serializers.CharField(max_length=50)
+    method = serializers.ChoiceField(choices=ConfirmationMethod.choices)
+
+
+class FinanceSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    customer_materials = serializers.CharField(required=False, allow_blank=True)
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    order = BriefRelatedField(read_only=True, brief_fields=("id", "number", "title", "status"))
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IncidentReport
+        fields = [
+            "id",
+            "order",
+            "location",
+            "losses",
+            "elevator_no",
+            "floor",
+            "technician_notified_at",
+            "fire_service_called",
+            "report_due_at",
+            "report_submitted_at",
+            "report",
+            "overdue",
+        ]
+        read_only_fields = fields
+
+    def get_overdue(self, obj) -> bool:
+        """The 24-hour report is missing past its due time (R-TKT-14)."""
+        from django.utils import timezone
+
+        return obj.report_submitted_at is None and obj.report_due_at < timezone.now()
+
+
+class IncidentChecklistSerializer(serializers.Serializer):
+    losses = serializers.CharField(required=False, allow_blank=True)
+    elevator_no = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    floor = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    technician_notified_at = serializers.DateTimeField(required=False, allow_null=True)
+    fire_service_called = serializers.BooleanField(required=False)
+
+
+class IncidentCreateSerializer(IncidentChecklistSerializer):
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
+    title = serializers.CharField(max_length=100)
+    description = serializers.CharField()
+    location = serializers.CharField(max_length=100)
+    elevator_entrapment = serializers.BooleanField(default=False)
+    caller_name = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    caller_phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), required=False, allow_null=True
+    )
+    received_at = serializers.DateTimeField(required=False)
+
+
+class IncidentReportSubmitSerializer(serializers.Serializer):
+    report = serializers.CharField()

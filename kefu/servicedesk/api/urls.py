@@ -11,5 +11,6 @@ router.register("categories", views.CategoryViewSet)
 router.register("policies", views.SlaPolicyViewSet)
 router.register("price-items", views.PriceItemViewSet)
 router.register("compensations", views.CompensationViewSet)
+router.register("incidents", views.IncidentViewSet)
 router.register("daily-summary", views.DailySummaryViewSet, basename="daily-summary")
 urlpatterns = router.urls

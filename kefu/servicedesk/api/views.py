@@ -36,8 +36,10 @@ from kefu.servicedesk.models import (
     Callback,
     Category,
     Compensation,
+    IncidentReport,
     OrderDeadline,
     PriceItem,
+    Quote,
     Rating,
     SlaPolicy,
     WorkOrder,
@@ -78,6 +80,14 @@ class OrderFilterSet(WorkOrderFilterSet):
 
 
 DEADLINES = Prefetch("deadlines", queryset=OrderDeadline.objects.order_by("due_at", "id"))
+# Lists (supervisor board, "my orders"): see WorkOrderViewSet.get_queryset.
+LIST_JOINED = ("project", "customer", "unit", "receiver", "owner")
+LIST_DEADLINES = Prefetch(
+    "deadlines",
+    queryset=OrderDeadline.objects.only(
+        "id", "order_id", "metric", "due_at", "met_at", "breached"
+    ).order_by("due_at", "id"),
+)
 ORDER_FIELDS_ON_VIEW = (
     "project",
     "category",
@@ -88,7 +98,8 @@ ORDER_FIELDS_ON_VIEW = (
     "owner",
     "assignee",
 )
-TRANSITION_ACTIONS = ("transition", "transfer", "classify")
+TRANSITION_ACTIONS = ("transition", "transfer", "classify", "quote", "quote_accept", "finance")
+LIST_PREFETCHED = tuple(f for f in ORDER_FIELDS_ON_VIEW if f not in LIST_JOINED)
 
 
 class WorkOrderViewSet(
@@ -110,6 +121,9 @@ class WorkOrderViewSet(
         "transition": change,
         "transfer": change,
         "classify": change,
+        "quote": {"POST": ["servicedesk.add_quote"]},
+        "quote_accept": {"POST": ["servicedesk.change_quote"]},
+        "finance": change,
         "timeline": {"GET": ["servicedesk.view_orderevent"]},
         "notes": {
             "GET": ["servicedesk.view_ordernote"],
@@ -123,16 +137,21 @@ class WorkOrderViewSet(
 
     def get_queryset(self):
         verb = "change" if self.action in TRANSITION_ACTIONS else "view"
-        return (
-            WorkOrder.visible_to(self.request.user, verb)
-            .select_related(*ORDER_FIELDS_ON_VIEW)
-            .prefetch_related(DEADLINES)
-        )
+        qs = WorkOrder.visible_to(self.request.user, verb)
+        if self.action == "list":
+            # Joining all eight relations made PostgreSQL spend 10–25 ms planning the query
+            # (execution < 2 ms for a page of 50); five joins plan in about 1 ms, and the few
+            # distinct categories, departments and assignees come by id in prefetch queries.
+            return qs.select_related(*LIST_JOINED).prefetch_related(
+                *LIST_PREFETCHED, LIST_DEADLINES
+            )
+        return qs.select_related(*LIST_JOINED).prefetch_related(*LIST_PREFETCHED, DEADLINES)
 
     def _read(self, order: WorkOrder, code: int = status.HTTP_200_OK) -> Response:
+        # Five joins, not eight (planning an eight-way join costs more than running it).
         fresh = (
-            WorkOrder.objects.select_related(*ORDER_FIELDS_ON_VIEW)
-            .prefetch_related(DEADLINES)
+            WorkOrder.objects.select_related(*LIST_JOINED)
+            .prefetch_related(*LIST_PREFETCHED, DEADLINES)
             .get(pk=order.pk)
         )
         return Response(
@@ -299,6 +318,74 @@ class WorkOrderViewSet(
             s.AttachmentSerializer(attachment, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )
+
+    # -- paid service (R-TKT-08, R-TKT-12, R-PROP-05) -------------------------------------------
+
+    @extend_schema(
+        request=s.QuoteInputSerializer,
+        responses={200: s.QuoteSerializer},
+        description=(
+            "有偿服务报价（R-TKT-08）：lines 每行可选价目 price_item（内容、单价留空时按价目表），"
+            "或自由填写内容与单价；数量须大于 0，金额不能为负数。客户确认前可重新报价（整体替换）。"
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def quote(self, request, pk=None):
+        from kefu.servicedesk import paid
+
+        order = self.get_object()
+        body = s.QuoteInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        lines = [
+            (
+                line.get("price_item"),
+                line.get("description", ""),
+                line.get("quantity", 1),
+                line.get("unit_price"),
+            )
+            for line in body.validated_data["lines"]
+        ]
+        the_quote = paid.quote(request.user, order, lines)
+        the_quote = Quote.objects.prefetch_related("lines").get(pk=the_quote.pk)
+        return Response(s.QuoteSerializer(the_quote).data)
+
+    @extend_schema(
+        request=s.QuoteAcceptSerializer,
+        responses={200: s.QuoteSerializer},
+        description="客户确认报价（谁、以何种方式）；有偿服务须在开始施工前确认（R-TKT-08）。",
+    )
+    @action(detail=True, methods=["post"], url_path="quote/accept", url_name="quote-accept")
+    def quote_accept(self, request, pk=None):
+        from kefu.servicedesk import paid
+
+        order = self.get_object()
+        body = s.QuoteAcceptSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        the_quote = paid.accept_quote(request.user, order, data["accepted_by"], data["method"])
+        the_quote = Quote.objects.prefetch_related("lines").get(pk=the_quote.pk)
+        return Response(s.QuoteSerializer(the_quote).data)
+
+    @extend_schema(
+        request=s.FinanceSerializer,
+        responses={200: s.WorkOrderSerializer},
+        description=(
+            "登记交财务金额（R-PROP-05，不能为负数），可同时登记客户自备材料（customer_materials）。"
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def finance(self, request, pk=None):
+        from kefu.servicedesk import paid
+
+        order = self.get_object()
+        body = s.FinanceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        with transaction.atomic():
+            order = paid.record_finance(request.user, order, data["amount"])
+            if "customer_materials" in data:
+                order = paid.record_materials(request.user, order, data["customer_materials"])
+        return self._read(order)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -538,6 +625,102 @@ class CompensationViewSet(
             compensation.decide(request.user, item, approve, note=note)
         item = self.get_queryset().get(pk=item.pk)
         return Response(s.CompensationSerializer(item).data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Incidents (R-TKT-14)
+
+
+class IncidentFilterSet(django_filters.FilterSet):
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("报告已逾期"))
+    submitted = django_filters.BooleanFilter(
+        field_name="report_submitted_at", lookup_expr="isnull", exclude=True, label=_("报告已提交")
+    )
+
+    class Meta:
+        model = IncidentReport
+        fields = ["order"]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(report_submitted_at__isnull=True, report_due_at__lt=timezone.now())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class IncidentViewSet(
+    KefuViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Incidents: emergency orders with the scene, losses, the elevator-entrapment checklist
+    and the report due 24 hours after receipt (R-TKT-14); ``overdue=true`` lists late ones."""
+
+    queryset = IncidentReport.objects.select_related("order")
+    serializer_class = s.IncidentSerializer
+    filterset_class = IncidentFilterSet
+    permission_classes = [ServiceDeskPermissions]
+    ordering = ("-id",)
+    change = {"POST": ["servicedesk.change_incidentreport"]}
+    action_permissions = {
+        "create": {"POST": ["servicedesk.add_incidentreport", "servicedesk.add_workorder"]},
+        "report": change,
+        "checklist": change,
+    }
+
+    def get_queryset(self):
+        return (
+            IncidentReport.objects.restrict(self.request.user, "view")
+            .filter(order__in=_visible_orders(self.request.user))
+            .select_related("order")
+        )
+
+    @extend_schema(
+        request=s.IncidentCreateSerializer,
+        responses={201: s.IncidentSerializer},
+        description=(
+            "新建突发事件：生成紧急工单，事件报告须在 24 小时内提交（R-TKT-14）；"
+            "电梯困人（elevator_entrapment）须填写电梯编号和楼层。"
+        ),
+    )
+    def create(self, request, *args, **kwargs):
+        from kefu.servicedesk import incidents
+
+        body = s.IncidentCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = {k: v for k, v in body.validated_data.items() if v is not None}
+        order = incidents.open_incident(request.user, **data)
+        return Response(s.IncidentSerializer(order.incident).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.IncidentReportSubmitSerializer,
+        responses={200: s.IncidentSerializer},
+        description="提交事件报告（R-TKT-14：24 小时内；逾期提交记为逾期）。",
+    )
+    @action(detail=True, methods=["post"])
+    def report(self, request, pk=None):
+        from kefu.servicedesk import incidents
+
+        item = self.get_object()
+        body = s.IncidentReportSubmitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        item = incidents.submit_report(request.user, item, body.validated_data["report"])
+        return Response(s.IncidentSerializer(item).data)
+
+    @extend_schema(
+        request=s.IncidentChecklistSerializer,
+        responses={200: s.IncidentSerializer},
+        description="更新损失统计与电梯困人检查项（电梯编号、楼层、通知技术员时间、是否报消防）。",
+    )
+    @action(detail=True, methods=["post"])
+    def checklist(self, request, pk=None):
+        from kefu.servicedesk import incidents
+
+        item = self.get_object()
+        body = s.IncidentChecklistSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        item = incidents.update_checklist(request.user, item, **body.validated_data)
+        return Response(s.IncidentSerializer(item).data)
 
 
 # ---------------------------------------------------------------------------------------------
