@@ -11,7 +11,8 @@ Against the PostgreSQL server of ``DATABASE_URL`` it drops and recreates a throw
 2 % still open with running deadlines, some of them due now, the rest closed with met
 deadlines). Then:
 
-1. starts ``kefu serve --no-worker`` (waitress) on a free 127.0.0.1 port against that database
+1. starts ``kefu serve --no-worker --processes <--processes, default one per CPU>`` (waitress)
+   on a free 127.0.0.1 port against that database
    and has ``--clients`` threads, one cs_agent token each, POST repair orders to
    ``/api/servicedesk/orders/`` for ``--seconds`` (deadlines, timeline event and audit entries
    are written by the real code path) — orders/s, p50/p95 latency;
@@ -77,6 +78,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--orders", type=int, default=1_000_000, help="historical orders")
     parser.add_argument("--seconds", type=float, default=20.0, help="creation run length")
     parser.add_argument("--clients", type=int, default=8, help="concurrent API clients")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="kefu serve --processes (default: one per CPU)",
+    )
     parser.add_argument("--requests", type=int, default=200, help="GETs per list endpoint")
     parser.add_argument("--database", default="kefu_bench_sd")
     parser.add_argument("--seed", type=int, default=2026)
@@ -291,7 +298,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(url: str, port: int, threads: int) -> subprocess.Popen:
+def start_server(url: str, port: int, threads: int, processes: int = 1) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=url, LOG_LEVEL="WARNING")
     proc = subprocess.Popen(
         [
@@ -306,6 +313,8 @@ def start_server(url: str, port: int, threads: int) -> subprocess.Popen:
             str(port),
             "--threads",
             str(threads),
+            "--processes",
+            str(processes),
         ],
         cwd=ROOT,
         env=env,
@@ -486,8 +495,12 @@ def run(args: argparse.Namespace) -> int:
             links_by_project.setdefault(p, []).append((c, u, p))
         port = free_port()
         connection.close()
-        with Timer(f"Starting kefu serve --no-worker on 127.0.0.1:{port}"):
-            server = start_server(bench_url, port, threads=max(8, args.clients))
+        with Timer(
+            f"Starting kefu serve --no-worker --processes {args.processes} on 127.0.0.1:{port}"
+        ):
+            server = start_server(
+                bench_url, port, threads=max(8, args.clients), processes=args.processes
+            )
         before = WorkOrder.objects.count()
         last_id = WorkOrder.objects.order_by("-id").values_list("id", flat=True).first() or 0
         print(f"Creating orders: {args.clients} clients for {args.seconds:.0f} s …", flush=True)

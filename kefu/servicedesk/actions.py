@@ -14,8 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,13 +58,22 @@ class ConflictError(Exception):
 
 
 def next_number(project, year: int) -> str:
-    """``<project code>-<year>-<6 digits>``, gap-free per project and year (row lock)."""
-    seq, _created = OrderSequence.objects.select_for_update().get_or_create(
-        project=project, year=year
-    )
-    OrderSequence.objects.filter(pk=seq.pk).update(last=F("last") + 1)
-    seq.refresh_from_db(fields=["last"])
-    return f"{project.code}-{year}-{seq.last:06d}"
+    """``<project code>-<year>-<6 digits>``, gap-free per project and year.
+
+    One ``UPDATE … RETURNING`` (the row stays locked until the caller's transaction ends, so
+    numbers are gap-free and never shared); the sequence row is created on first use. Callers
+    take the number as late as possible in their transaction: the lock serialises every order
+    of the project and year until commit."""
+    table = OrderSequence._meta.db_table
+    sql = f"UPDATE {table} SET last = last + 1 WHERE project_id = %s AND year = %s RETURNING last"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [project.pk, year])
+        row = cursor.fetchone()
+        if row is None:
+            OrderSequence.objects.get_or_create(project=project, year=year)
+            cursor.execute(sql, [project.pk, year])
+            row = cursor.fetchone()
+    return f"{project.code}-{year}-{row[0]:06d}"
 
 
 def record_event(
@@ -155,8 +163,18 @@ def create_order(
     if not fields.get("caller_phone") and fields.get("customer") is not None:
         fields["caller_phone"] = fields["customer"].phone
     order = WorkOrder(receiver=actor, owner=actor, received_at=received_at, **fields)
+    # Related records given as saved instances exist (the caller read them; _validate_new
+    # checked their project) — no existence query each; the number comes from the sequence
+    # (unique in the database) and the contact constraint is _validate_new's first check.
+    given = [k for k, v in fields.items() if getattr(v, "pk", None) is not None]
+    given += ["receiver", "owner"] if actor.pk is not None else []
+    order.full_clean(exclude=["number", *given], validate_constraints=False)
+    from kefu.servicedesk import deadlines
+
+    # Policy and deadlines are computed before the number is taken, so the sequence row is
+    # locked only for the inserts (orders of one project are serialised on it until commit).
+    planned = deadlines.plan_new(order, now=received_at)
     order.number = next_number(order.project, timezone.localtime(received_at).year)
-    order.full_clean()
     order.save()
     record_event(
         order,
@@ -167,9 +185,7 @@ def create_order(
         channel=order.channel,
         order_type=order.order_type,
     )
-    from kefu.servicedesk import deadlines
-
-    deadlines.apply_policy(order, now=received_at)
+    deadlines.save_new(order, planned)
     return order
 
 

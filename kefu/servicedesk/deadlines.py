@@ -43,7 +43,7 @@ from django.utils.translation import gettext_lazy
 
 from kefu.servicedesk import sla
 from kefu.servicedesk.choices import Metric
-from kefu.servicedesk.models import OrderDeadline, SlaPolicy, SlaTarget, WorkOrder
+from kefu.servicedesk.models import OrderDeadline, OrderEvent, SlaPolicy, SlaTarget, WorkOrder
 from kefu.servicedesk.presets import PRESETS
 from kefu.servicedesk.workflow import TERMINAL
 
@@ -370,6 +370,37 @@ def apply_policy(order: WorkOrder, now: datetime.datetime | None = None) -> list
     return [*kept, *created]
 
 
+def plan_new(order: WorkOrder, now: datetime.datetime | None = None) -> list[OrderDeadline]:
+    """For an order not saved yet: choose its policy (sets ``order.sla_policy``) and compute
+    its deadline rows, unsaved — :func:`save_new` writes them once the order has its id. The
+    same result as :func:`apply_policy` on a new order, without its reads of existing rows
+    and the separate ``sla_policy`` update."""
+    policy = select_policy(order)
+    order.sla_policy = policy
+    if policy is None:
+        return []
+    targets = list(policy.targets.all())
+    if not targets:
+        return []
+    cal = _calendar(order.project_id)
+    rows = []
+    for target in targets:
+        row = OrderDeadline(order=order, metric=target.metric, target=target, pauses=[])
+        row.started_at, row.due_at = _plan(order, target, cal, row)
+        row.next_check_at = _next_check(row, cal)
+        rows.append(row)
+    return rows
+
+
+def save_new(order: WorkOrder, rows: list[OrderDeadline]) -> list[OrderDeadline]:
+    """Insert the rows :func:`plan_new` computed, now that ``order`` is saved."""
+    for row in rows:
+        row.order = order
+    if rows:
+        OrderDeadline.objects.bulk_create(rows)
+    return rows
+
+
 # -- events -----------------------------------------------------------------------------------
 
 
@@ -489,14 +520,28 @@ def _reopen(row, order, at, cal) -> None:
         _unstart(row)
 
 
-def _record(order: WorkOrder, kind: str, at: datetime.datetime, *, note: str = "", **data):
-    """An entry on the order's timeline (``actions.record_event``; no actor: the system)."""
-    from kefu.servicedesk.actions import record_event
+def _record(
+    order: WorkOrder,
+    kind: str,
+    at: datetime.datetime,
+    *,
+    note: str = "",
+    into: list | None = None,
+    **data,
+):
+    """An entry on the order's timeline (``actions.record_event``; no actor: the system).
+    With ``into`` the unsaved event is appended there instead (the sweep inserts a batch's
+    events with one ``bulk_create``)."""
+    from kefu.servicedesk.actions import _jsonable, record_event
 
     data = {
         k: timezone.localtime(v) if isinstance(v, datetime.datetime) else v for k, v in data.items()
     }
-    return record_event(order, kind, None, at, note=note, **data)
+    if into is None:
+        return record_event(order, kind, None, at, note=note, **data)
+    event = OrderEvent(order=order, kind=kind, actor=None, at=at, note=note, data=_jsonable(data))
+    into.append(event)
+    return event
 
 
 # -- status for the UI ------------------------------------------------------------------------
@@ -537,13 +582,30 @@ def sweep(now: datetime.datetime | None = None, *, batch_size: int = SWEEP_BATCH
     while True:
         with transaction.atomic():
             rows = _due_rows(now, batch_size)
+            events: list[OrderEvent] = []
+            checked: list[OrderDeadline] = []
             for row in rows:
+                row_events: list[OrderEvent] = []
                 try:
-                    with transaction.atomic():
-                        _check(row, now, calendars)
+                    if _needs_savepoint(row, now):
+                        with transaction.atomic():  # escalation notifications are written
+                            _check(row, now, calendars, row_events)
+                    else:
+                        _check(row, now, calendars, row_events)
                 except Exception:
                     log.exception("SLA sweep: deadline %s failed; retried later", row.pk)
                     OrderDeadline.objects.filter(pk=row.pk).update(next_check_at=now + RETRY_AFTER)
+                    continue
+                events.extend(row_events)
+                checked.append(row)
+            # One insert of the batch's timeline events; the rows one plain UPDATE each
+            # (bulk_update's CASE per field grows with the square of the batch: slower here).
+            if events:
+                OrderEvent.objects.bulk_create(events)
+            for row in checked:
+                OrderDeadline.objects.filter(pk=row.pk).update(
+                    **{field: getattr(row, field) for field in CHECK_FIELDS}
+                )
             handled += len(rows)
         if len(rows) < batch_size:
             return handled
@@ -566,10 +628,28 @@ def _due_rows(now: datetime.datetime, limit: int) -> list[OrderDeadline]:
     return list(qs[:limit])
 
 
-def _check(row: OrderDeadline, now: datetime.datetime, calendars: dict) -> None:
+CHECK_FIELDS = [
+    "met_at",
+    "breached",
+    "paused_at",
+    "remaining_seconds",
+    "escalation_level",
+    "next_check_at",
+]
+
+
+def _needs_savepoint(row: OrderDeadline, now: datetime.datetime) -> bool:
+    """Whether ``_check`` may write before it returns (notifications of an escalation step):
+    a row with escalation steps and a started clock. Others only change fields of the row."""
+    return bool(row.target_id and row.target and row.target.escalation and row.due_at)
+
+
+def _check(row: OrderDeadline, now: datetime.datetime, calendars: dict, events: list) -> None:
+    """Bring ``row`` up to ``now``: its fields change in memory (the caller saves them) and
+    its timeline events are appended to ``events``; escalation notifications are written."""
     order = row.order
     if order.status in TERMINAL or row.met_at or row.paused_at or row.due_at is None:
-        OrderDeadline.objects.filter(pk=row.pk).update(next_check_at=None)
+        row.next_check_at = None
         return
     cal = _calendar(order.project_id, calendars)
     steps = _steps(row.target)
@@ -578,7 +658,7 @@ def _check(row: OrderDeadline, now: datetime.datetime, calendars: dict) -> None:
     for index, moment in marks[level:]:
         if moment > now:
             break
-        _escalate(row, order, steps[index], index, moment, now)
+        _escalate(row, order, steps[index], index, moment, now, events)
         level += 1
         if steps[index].get("handover"):
             _meet(row, now)  # the notification is the hand-over the target asks for
@@ -594,21 +674,12 @@ def _check(row: OrderDeadline, now: datetime.datetime, calendars: dict) -> None:
             % {"metric": Metric(row.metric).label, "due": _local(row.due_at)},
             metric=row.metric,
             due_at=row.due_at,
+            into=events,
         )
     row.next_check_at = _next_check(row, cal)
     if row.next_check_at is not None and row.next_check_at <= now:  # never loop on a row
         log.error("deadline %s would be checked again at once; stopped", row.pk)
         row.next_check_at = None
-    row.save(
-        update_fields=[
-            "met_at",
-            "breached",
-            "paused_at",
-            "remaining_seconds",
-            "escalation_level",
-            "next_check_at",
-        ]
-    )
 
 
 def _iso(moment: datetime.datetime) -> str:
@@ -681,7 +752,7 @@ def _recipient(order: WorkOrder, role: str):
     return owner
 
 
-def _escalate(row, order, step, index, moment, now) -> None:
+def _escalate(row, order, step, index, moment, now, events: list | None = None) -> None:
     from kefu.notifications.services import notify
 
     role = step["notify"]
@@ -709,6 +780,7 @@ def _escalate(row, order, step, index, moment, now) -> None:
         recipient=recipient,
         threshold=moment,
         due_at=row.due_at,
+        into=events,
     )
 
 

@@ -535,6 +535,8 @@ class OrderDeadline(models.Model):
             models.Index(
                 fields=["due_at"], name="sd_deadline_open_due", condition=Q(met_at__isnull=True)
             ),
+            # "breached=true" filter of the board and lists (an EXISTS per order): few rows.
+            models.Index(fields=["order"], name="sd_deadline_breached", condition=Q(breached=True)),
         ]
 
     def __str__(self) -> str:
