@@ -258,55 +258,57 @@ def order_quote(request, pk: int):
     return _back(pk, "paid")
 
 
+def _order_form(request, pk: int, form_class, label, call):
+    """Validate one small order-page form and hand its data to a service:
+    ``call(order, cleaned_data)``; errors become a message, the page returns to its section."""
+    order = _order(request.user, pk, "change")
+    form = form_class(request.POST)
+    if form.is_valid():
+        _do(request, label, call, order, form.cleaned_data)
+    else:
+        _invalid(request, label, form)
+    return _back(pk, "paid")
+
+
 @login_required
 @permission_required("servicedesk.change_quote", raise_exception=True)
 @require_POST
 def order_quote_accept(request, pk: int):
-    order = _order(request.user, pk, "change")
-    form = QuoteAcceptForm(request.POST)
-    label = _("客户确认报价")
-    if form.is_valid():
-        data = form.cleaned_data
-        _do(
-            request,
-            label,
-            paid.accept_quote,
-            request.user,
-            order,
-            data["accepted_by"],
-            data["method"],
-        )
-    else:
-        _invalid(request, label, form)
-    return _back(pk, "paid")
+    return _order_form(
+        request,
+        pk,
+        QuoteAcceptForm,
+        _("客户确认报价"),
+        lambda order, data: paid.accept_quote(
+            request.user, order, data["accepted_by"], data["method"]
+        ),
+    )
 
 
 @login_required
 @permission_required(CHANGE_PERM, raise_exception=True)
 @require_POST
 def order_finance(request, pk: int):
-    order = _order(request.user, pk, "change")
-    form = FinanceForm(request.POST)
-    label = _("登记交财务金额")
-    if form.is_valid():
-        _do(request, label, paid.record_finance, request.user, order, form.cleaned_data["amount"])
-    else:
-        _invalid(request, label, form)
-    return _back(pk, "paid")
+    return _order_form(
+        request,
+        pk,
+        FinanceForm,
+        _("登记交财务金额"),
+        lambda order, data: paid.record_finance(request.user, order, data["amount"]),
+    )
 
 
 @login_required
 @permission_required(CHANGE_PERM, raise_exception=True)
 @require_POST
 def order_materials(request, pk: int):
-    order = _order(request.user, pk, "change")
-    form = MaterialsForm(request.POST)
-    label = _("登记客户自备材料")
-    if form.is_valid():
-        _do(request, label, paid.record_materials, request.user, order, form.cleaned_data["text"])
-    else:
-        _invalid(request, label, form)
-    return _back(pk, "paid")
+    return _order_form(
+        request,
+        pk,
+        MaterialsForm,
+        _("登记客户自备材料"),
+        lambda order, data: paid.record_materials(request.user, order, data["text"]),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
